@@ -1,0 +1,1 @@
+"""The generation pipeline: overlay, validate, generate, check, mock, drift."""
