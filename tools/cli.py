@@ -1,0 +1,150 @@
+"""`python -m tools`: the pipeline's command line.
+
+Every command turns a ToolError into one paragraph on stderr and exit status 1; no
+traceback reaches the user for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tools.errors import ToolError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _overlay_apply(args: argparse.Namespace) -> int:
+    from tools.documents import dump_yaml, load_document, reject_external_refs, write_atomic
+    from tools.overlay import apply_overlays, load_overlay
+
+    document = load_document(args.spec)
+    reject_external_refs(document, args.spec)
+    overlays = [load_overlay(p) for p in args.overlays]
+    results = apply_overlays(document, overlays, strict=args.strict)
+    text = dump_yaml(document)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output} ({len(results)} action(s) applied)", file=sys.stderr)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from tools.documents import load_document
+    from tools.effective import build
+    from tools.manifest import load_providers, select
+    from tools.validate import validate_openapi
+
+    known = load_providers()
+    for name in args.targets or list(known):
+        if name in known:
+            build(select([name])[0])
+            print(f"{name}: effective spec valid")
+            continue
+        path = Path(name)
+        if not path.exists():
+            select([name])  # raises: unknown provider, naming the choices
+        validate_openapi(load_document(path), str(path))
+        print(f"{path}: valid")
+    return 0
+
+
+def _effective(args: argparse.Namespace) -> int:
+    from tools.effective import EFFECTIVE_DIR, build, write_effective
+    from tools.manifest import select
+
+    for provider in select(args.providers):
+        if args.stdout:
+            sys.stdout.write(build(provider).text)
+        else:
+            print(write_effective(provider, args.dir or EFFECTIVE_DIR))
+    return 0
+
+
+def _regen(args: argparse.Namespace) -> int:
+    from tools.regen import regen
+
+    outcomes = regen(args.providers, check=args.check, force=args.force, jobs=args.jobs)
+    stale = [o.provider.key for o in outcomes if o.status == "differs"]
+    if stale:
+        print(
+            f"error: generated code or lock out of date for {', '.join(stale)}. "
+            "Run `python -m tools regen` and commit the result (never edit generated/ by hand).",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _main_job(args: argparse.Namespace) -> int:
+    from tools.main_job import main_job
+
+    return main_job()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools",
+        description="The image-classify-sdk pipeline: overlay, validate, generate, check.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    overlay = sub.add_parser("overlay", help="apply OAI Overlay documents to a spec")
+    overlay_sub = overlay.add_subparsers(dest="overlay_command", required=True, metavar="ACTION")
+    apply = overlay_sub.add_parser(
+        "apply", help="apply overlays in order; print or write the result"
+    )
+    apply.add_argument("spec", type=Path, help="OpenAPI document (YAML or JSON)")
+    apply.add_argument("overlays", type=Path, nargs="+", metavar="OVERLAY")
+    apply.add_argument(
+        "-o", "--output", type=Path, help="write here (atomically) instead of stdout"
+    )
+    apply.add_argument(
+        "--no-strict",
+        dest="strict",
+        action="store_false",
+        help="a target that selects nothing is a no-op (the spec's rule) instead of an error",
+    )
+    apply.set_defaults(handler=_overlay_apply)
+
+    validate = sub.add_parser("validate", help="validate effective specs or OpenAPI files")
+    validate.add_argument("targets", nargs="*", metavar="PROVIDER|FILE")
+    validate.set_defaults(handler=_validate)
+
+    effective = sub.add_parser("effective", help="write effective specs (spec + overlays)")
+    effective.add_argument("providers", nargs="*", metavar="PROVIDER")
+    effective.add_argument("--dir", type=Path, help="folder to write to (default .build/effective)")
+    effective.add_argument("--stdout", action="store_true", help="print instead of writing")
+    effective.set_defaults(handler=_effective)
+
+    regen = sub.add_parser("regen", help="regenerate the typed clients (or --check them)")
+    regen.add_argument("providers", nargs="*", metavar="PROVIDER")
+    regen.add_argument(
+        "--check",
+        action="store_true",
+        help="generate into a scratch folder; fail listing every differing file or lock entry",
+    )
+    regen.add_argument("--force", action="store_true", help="regenerate even when the lock matches")
+    regen.add_argument("--jobs", type=int, default=5, help="generator runs in parallel (default 5)")
+    regen.set_defaults(handler=_regen)
+
+    main_job = sub.add_parser("main", help="the main job: regenerate, verify, classify a sample")
+    main_job.set_defaults(handler=_main_job)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except ToolError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,65 @@
+"""The effective spec of a provider: its spec with its overlays applied, validated."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tools.documents import dump_yaml, load_document, reject_external_refs, write_atomic
+from tools.errors import ToolError
+from tools.manifest import ROOT, Provider
+from tools.overlay import ActionResult, apply_overlays, load_overlay
+from tools.validate import validate_openapi
+
+BUILD = ROOT / ".build"
+EFFECTIVE_DIR = BUILD / "effective"
+
+
+@dataclass
+class Effective:
+    provider: Provider
+    document: dict[str, Any]
+    actions: list[ActionResult]
+
+    @property
+    def text(self) -> str:
+        return dump_yaml(self.document)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    def operations(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(METHOD, path, operation object) for every operation, in document order."""
+        methods = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+        found = []
+        for path, item in (self.document.get("paths") or {}).items():
+            for method in methods:
+                if isinstance(item, dict) and isinstance(item.get(method), dict):
+                    found.append((method.upper(), str(path), item[method]))
+        return found
+
+
+def build(provider: Provider, *, strict: bool = True) -> Effective:
+    """Load, overlay (strictly by default), refuse external $refs, validate."""
+    document = load_document(provider.spec)
+    if not isinstance(document, dict):
+        raise ToolError(f"{provider.rel(provider.spec)}: the top level must be a mapping.")
+    reject_external_refs(document, provider.spec)
+    overlays = [load_overlay(path) for path in provider.overlays]
+    actions = apply_overlays(document, overlays, strict=strict)
+    source = f"effective spec of {provider.key} ({provider.rel(provider.spec)} + its overlays)"
+    reject_external_refs(document, Path(source))
+    validate_openapi(document, source)
+    return Effective(provider, document, actions)
+
+
+def write_effective(provider: Provider, directory: Path = EFFECTIVE_DIR) -> Path:
+    """Write the effective spec as YAML (for Prism, Schemathesis, reviewers); return its path."""
+    effective = build(provider)
+    path = directory / f"{provider.key}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, effective.text)
+    return path
