@@ -52,6 +52,30 @@ PATCHES = (
         old="{%- endfor -%}{% if not body_required %} | Unset = UNSET{% endif %}",
         new="{%- endfor -%}{% if not body_ns.required %} | Unset = UNSET{% endif %}",
     ),
+    Patch(
+        template="endpoint_macros.py.jinja",
+        why=(
+            "openapi-python-client 0.29.1: a raw (application/octet-stream) body is passed "
+            "to httpx as the File's file object. httpx turns a file object into a sync-only "
+            "stream, so every asyncio/asyncio_detailed call with such a body raises "
+            "RuntimeError('Attempted to send an sync request with an AsyncClient'). "
+            "Bytes work for both clients: read the payload."
+        ),
+        old=(
+            "{% if body.prop.required %}\n"
+            '_kwargs["content"] = body.payload\n'
+            "    {% else %}\n"
+            "if not isinstance(body, Unset):\n"
+            '    _kwargs["content"] = body.payload\n'
+        ),
+        new=(
+            "{% if body.prop.required %}\n"
+            '_kwargs["content"] = body.payload.read()\n'
+            "    {% else %}\n"
+            "if not isinstance(body, Unset):\n"
+            '    _kwargs["content"] = body.payload.read()\n'
+        ),
+    ),
 )
 
 

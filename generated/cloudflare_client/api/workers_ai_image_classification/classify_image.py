@@ -27,7 +27,7 @@ def _get_kwargs(
     }
 
     if isinstance(body, File):
-        _kwargs["content"] = body.payload
+        _kwargs["content"] = body.payload.read()
         headers["Content-Type"] = "application/octet-stream"
     if isinstance(body, ResNet50Input):
         _kwargs["json"] = body.to_dict()
@@ -118,7 +118,7 @@ def sync_detailed(
 
     Args:
         account_id (str):
-        body (File): The image file bytes.
+        body (File): The image file bytes. An empty body is not an image.
         body (ResNet50Input): JSON form of the input.
 
     Raises:
@@ -156,7 +156,7 @@ def sync(
 
     Args:
         account_id (str):
-        body (File): The image file bytes.
+        body (File): The image file bytes. An empty body is not an image.
         body (ResNet50Input): JSON form of the input.
 
     Raises:
@@ -189,7 +189,7 @@ async def asyncio_detailed(
 
     Args:
         account_id (str):
-        body (File): The image file bytes.
+        body (File): The image file bytes. An empty body is not an image.
         body (ResNet50Input): JSON form of the input.
 
     Raises:
@@ -225,7 +225,7 @@ async def asyncio(
 
     Args:
         account_id (str):
-        body (File): The image file bytes.
+        body (File): The image file bytes. An empty body is not an image.
         body (ResNet50Input): JSON form of the input.
 
     Raises:

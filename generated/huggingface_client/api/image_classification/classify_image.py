@@ -35,7 +35,7 @@ def _get_kwargs(
     }
 
     if isinstance(body, File):
-        _kwargs["content"] = body.payload
+        _kwargs["content"] = body.payload.read()
         headers["Content-Type"] = "application/octet-stream"
     if isinstance(body, ImageClassificationInput):
         _kwargs["json"] = body.to_dict()
@@ -141,7 +141,7 @@ def sync_detailed(
         model_id (str):
         x_use_cache (bool | Unset):  Default: True.
         x_wait_for_model (bool | Unset):  Default: False.
-        body (File): The image file bytes (JPEG, PNG, WebP, ...).
+        body (File): The image file bytes (JPEG, PNG, WebP, ...). An empty body is not an image.
         body (ImageClassificationInput): JSON form of the request.
 
     Raises:
@@ -187,7 +187,7 @@ def sync(
         model_id (str):
         x_use_cache (bool | Unset):  Default: True.
         x_wait_for_model (bool | Unset):  Default: False.
-        body (File): The image file bytes (JPEG, PNG, WebP, ...).
+        body (File): The image file bytes (JPEG, PNG, WebP, ...). An empty body is not an image.
         body (ImageClassificationInput): JSON form of the request.
 
     Raises:
@@ -228,7 +228,7 @@ async def asyncio_detailed(
         model_id (str):
         x_use_cache (bool | Unset):  Default: True.
         x_wait_for_model (bool | Unset):  Default: False.
-        body (File): The image file bytes (JPEG, PNG, WebP, ...).
+        body (File): The image file bytes (JPEG, PNG, WebP, ...). An empty body is not an image.
         body (ImageClassificationInput): JSON form of the request.
 
     Raises:
@@ -272,7 +272,7 @@ async def asyncio(
         model_id (str):
         x_use_cache (bool | Unset):  Default: True.
         x_wait_for_model (bool | Unset):  Default: False.
-        body (File): The image file bytes (JPEG, PNG, WebP, ...).
+        body (File): The image file bytes (JPEG, PNG, WebP, ...). An empty body is not an image.
         body (ImageClassificationInput): JSON form of the request.
 
     Raises:

@@ -83,7 +83,7 @@ def _get_kwargs(
     }
 
     if not isinstance(body, Unset):
-        _kwargs["content"] = body.payload
+        _kwargs["content"] = body.payload.read()
     headers["Content-Type"] = "application/x-www-form-urlencoded"
 
     _kwargs["headers"] = headers
