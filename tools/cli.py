@@ -80,6 +80,12 @@ def _regen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mock(args: argparse.Namespace) -> int:
+    from tools.mock import serve
+
+    return serve(args.providers, dynamic=args.dynamic, seed=args.seed)
+
+
 def _main_job(args: argparse.Namespace) -> int:
     from tools.main_job import main_job
 
@@ -131,6 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
     regen.add_argument("--force", action="store_true", help="regenerate even when the lock matches")
     regen.add_argument("--jobs", type=int, default=5, help="generator runs in parallel (default 5)")
     regen.set_defaults(handler=_regen)
+
+    mock = sub.add_parser(
+        "mock", help="run Prism mocks (--errors) for providers until SIGTERM or Ctrl-C"
+    )
+    mock.add_argument("providers", nargs="*", metavar="PROVIDER", help="default: all")
+    mock.add_argument(
+        "--dynamic", action="store_true", help="generate responses from the schemas (Prism -d)"
+    )
+    mock.add_argument(
+        "--seed", default="1", help="seed for --dynamic, so responses repeat (default 1)"
+    )
+    mock.set_defaults(handler=_mock)
 
     main_job = sub.add_parser("main", help="the main job: regenerate, verify, classify a sample")
     main_job.set_defaults(handler=_main_job)
