@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # What the pipeline reads and writes; nothing else is copied. tools/ comes along because
 # it finds the project root from its own location.
-COPIED = ("providers.toml", "generation.lock.json", "specs", "overlays", "tools", "generated")
+COPIED = ("image_classify", "generation.lock.json", "specs", "overlays", "tools", "generated")
 
 
 class ProjectCopy:

@@ -53,6 +53,13 @@ def build(provider: Provider, *, strict: bool = True) -> Effective:
     source = f"effective spec of {provider.key} ({provider.rel(provider.spec)} + its overlays)"
     reject_external_refs(document, Path(source))
     validate_openapi(document, source)
+    servers = [s.get("url") for s in document.get("servers") or [] if isinstance(s, dict)]
+    if provider.base_url not in servers:
+        raise ToolError(
+            f"{source}: the manifest's base_url {provider.base_url!r} for {provider.key} is not "
+            f"one of the spec's servers ({', '.join(map(str, servers)) or 'none'}). Fix "
+            "base_url in image_classify/providers.toml, or the servers through an overlay."
+        )
     return Effective(provider, document, actions)
 
 

@@ -110,8 +110,8 @@ def run_generator(effective: Effective, scratch: Path) -> Path:
             f"openapi-python-client failed or warned for {provider.key} "
             f"(exit {done.returncode}); a warning means a skipped endpoint or construct, "
             "so it fails the run. Fix the spec through an overlay or the generator config "
-            "in providers.toml. Nothing was written to generated/. Generator output:\n"
-            + "\n".join(f"  | {line}" for line in lines)
+            "in image_classify/providers.toml. Nothing was written to generated/. "
+            "Generator output:\n" + "\n".join(f"  | {line}" for line in lines)
         )
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
     (out / "py.typed").write_text(PY_TYPED, encoding="utf-8")

@@ -1,28 +1,32 @@
-"""The manifest (`providers.toml`): every provider named once, read by every tool."""
+"""The manifest (`image_classify/providers.toml`): every provider named once.
+
+The runtime reads its own keys (image_classify._providers); the pipeline adds the ones it
+needs: spec, overlays, generator config, mock port.
+"""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from image_classify._providers import (
+    MANIFEST_NAME,
+    Auth,
+    ManifestError,
+    need,
+    parse_auth,
+    parse_manifest,
+)
 from tools.errors import ToolError
 
 ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = ROOT / "providers.toml"
+MANIFEST = ROOT / MANIFEST_NAME
 GENERATED = ROOT / "generated"
 
-AUTH_STYLES = ("header", "query", "bearer")
 ORIGINS = ("upstream", "hand-written")
 
-
-@dataclass(frozen=True)
-class Auth:
-    style: str
-    name: str
-    env: tuple[str, ...]
-    extra_env: tuple[str, ...] = ()
+__all__ = ["GENERATED", "MANIFEST", "ROOT", "Auth", "Provider", "load_providers", "select"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Provider:
     overlays: tuple[Path, ...]
     package: str
     mock_port: int
+    base_url: str
     auth: Auth
     generator: dict[str, Any] = field(default_factory=dict)
 
@@ -47,71 +52,45 @@ class Provider:
         return path.relative_to(ROOT).as_posix()
 
 
-def _need(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
-    if key not in table:
-        raise ToolError(
-            f"{MANIFEST.name}: [{where}] has no `{key}`. Add it (see the comment at the top)."
-        )
-    value = table[key]
-    if not isinstance(value, kind):
-        raise ToolError(
-            f"{MANIFEST.name}: [{where}] `{key}` must be a {kind.__name__}, "
-            f"got {type(value).__name__}."
-        )
-    return value
-
-
 def _provider(key: str, table: dict[str, Any]) -> Provider:
     where = f"providers.{key}"
-    auth_table = _need(table, "auth", dict, where)
-    style = _need(auth_table, "style", str, f"{where}.auth")
-    if style not in AUTH_STYLES:
-        raise ToolError(
-            f"{MANIFEST.name}: [{where}.auth] style = {style!r} "
-            f"is not one of {', '.join(AUTH_STYLES)}."
-        )
-    origin = _need(table, "origin", str, where)
+    origin = need(table, "origin", str, where)
     if origin not in ORIGINS:
-        raise ToolError(f"{MANIFEST.name}: [{where}] origin = {origin!r} is not one of {ORIGINS}.")
-    paths = [ROOT / _need(table, "spec", str, where)]
-    overlays = tuple(ROOT / p for p in _need(table, "overlays", list, where))
+        raise ManifestError(
+            f"{MANIFEST_NAME}: [{where}] origin = {origin!r} is not one of {ORIGINS}."
+        )
+    paths = [ROOT / need(table, "spec", str, where)]
+    overlays = tuple(ROOT / p for p in need(table, "overlays", list, where))
     for path in [*paths, *overlays]:
         if not path.is_file():
-            raise ToolError(
-                f"{MANIFEST.name}: [{where}] names {path.relative_to(ROOT)}, which does not exist. "
-                "Fix the path or add the file."
+            raise ManifestError(
+                f"{MANIFEST_NAME}: [{where}] names {path.relative_to(ROOT)}, which does not "
+                "exist. Fix the path or add the file."
             )
     return Provider(
         key=key,
-        title=_need(table, "title", str, where),
+        title=need(table, "title", str, where),
         spec=paths[0],
         origin=origin,
-        sources=tuple(_need(table, "sources", list, where)),
+        sources=tuple(need(table, "sources", list, where)),
         overlays=overlays,
-        package=_need(table, "package", str, where),
-        mock_port=_need(table, "mock_port", int, where),
-        auth=Auth(
-            style=style,
-            name=_need(auth_table, "name", str, f"{where}.auth"),
-            env=tuple(_need(auth_table, "env", list, f"{where}.auth")),
-            extra_env=tuple(auth_table.get("extra_env", [])),
-        ),
+        package=need(table, "package", str, where),
+        mock_port=need(table, "mock_port", int, where),
+        base_url=need(table, "base_url", str, where),
+        auth=parse_auth(table, where),
         generator=dict(table.get("generator", {})),
     )
 
 
 def load_providers(path: Path = MANIFEST) -> dict[str, Provider]:
-    """All providers, in manifest order."""
+    """All providers, in manifest order; a malformed manifest is a ToolError."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        tables = parse_manifest(path.read_text(encoding="utf-8"))
+        return {key: _provider(key, table) for key, table in tables.items()}
     except OSError as exc:
         raise ToolError(f"{path}: cannot read the manifest ({exc.strerror}).") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ToolError(f"{path}: not valid TOML: {exc}. Fix the syntax there.") from None
-    tables = data.get("providers")
-    if not isinstance(tables, dict) or not tables:
-        raise ToolError(f"{path}: no [providers.NAME] tables. Add one per provider.")
-    return {key: _provider(key, table) for key, table in tables.items()}
+    except ManifestError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def select(names: list[str] | None = None) -> list[Provider]:
@@ -123,6 +102,6 @@ def select(names: list[str] | None = None) -> list[Provider]:
     if unknown:
         raise ToolError(
             f"unknown provider {', '.join(map(repr, unknown))}. "
-            f"Valid choices: {', '.join(providers)} (from {MANIFEST.name})."
+            f"Valid choices: {', '.join(providers)} (from {MANIFEST_NAME})."
         )
     return [providers[n] for n in names]

@@ -142,7 +142,7 @@ class MockServer:
                     f"on {HOST} is already in use ({exc.strerror}).{leftover} Find the process "
                     f"that holds it with `ss -ltnp 'sport = :{self.port}'` (or "
                     f"`lsof -nP -iTCP:{self.port} -sTCP:LISTEN`) and stop it, or give "
-                    f"{self.provider.key} another mock_port in providers.toml."
+                    f"{self.provider.key} another mock_port in image_classify/providers.toml."
                 ) from None
 
     def start(self) -> None:
@@ -306,7 +306,8 @@ class MockFleet:
             if other != provider.key:
                 raise ToolError(
                     f"providers {other} and {provider.key} both use mock_port "
-                    f"{provider.mock_port} in providers.toml. Give each provider its own port."
+                    f"{provider.mock_port} in image_classify/providers.toml. "
+                    "Give each provider its own port."
                 )
 
     def start(self) -> dict[str, str]:

@@ -1,0 +1,117 @@
+"""The runtime's view of the manifest (`image_classify/providers.toml`, shipped inside the
+package): what each provider needs at run time. The pipeline (tools/) reads the same file
+and adds its own keys (spec, overlays, generator config, mock port).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+AUTH_STYLES = ("header", "query", "bearer")
+MANIFEST_NAME = "image_classify/providers.toml"
+
+
+class ManifestError(ValueError):
+    """The manifest is malformed: names the key and says what to fix."""
+
+
+class UnknownProviderError(ValueError):
+    """A provider name that is not in the manifest; lists the valid ones."""
+
+    def __init__(self, name: str, choices: tuple[str, ...]) -> None:
+        self.name = name
+        self.choices = choices
+        super().__init__(
+            f"unknown provider {name!r}. "
+            f"Valid choices: {', '.join(choices)} (from {MANIFEST_NAME})."
+        )
+
+
+@dataclass(frozen=True)
+class Auth:
+    style: str  # header | query | bearer
+    name: str  # header or query parameter name ("Authorization" for bearer)
+    env: tuple[str, ...]  # variables holding the credential, first set wins
+    extra_env: tuple[str, ...] = ()  # further variables the provider needs (an account id)
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    key: str
+    title: str
+    package: str
+    base_url: str
+    auth: Auth
+    request_id_header: str | None = None
+
+
+def need(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    """`table[key]`, checked to be a `kind`; a ManifestError naming the place otherwise."""
+    if key not in table:
+        raise ManifestError(f"{MANIFEST_NAME}: [{where}] has no `{key}`. Add it.")
+    value = table[key]
+    if not isinstance(value, kind):
+        raise ManifestError(
+            f"{MANIFEST_NAME}: [{where}] `{key}` must be a {kind.__name__}, "
+            f"got {type(value).__name__}."
+        )
+    return value
+
+
+def parse_auth(table: dict[str, Any], where: str) -> Auth:
+    auth = need(table, "auth", dict, where)
+    style = need(auth, "style", str, f"{where}.auth")
+    if style not in AUTH_STYLES:
+        raise ManifestError(
+            f"{MANIFEST_NAME}: [{where}.auth] style = {style!r} "
+            f"is not one of {', '.join(AUTH_STYLES)}."
+        )
+    return Auth(
+        style=style,
+        name=need(auth, "name", str, f"{where}.auth"),
+        env=tuple(need(auth, "env", list, f"{where}.auth")),
+        extra_env=tuple(auth.get("extra_env", [])),
+    )
+
+
+def parse_manifest(text: str) -> dict[str, dict[str, Any]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{MANIFEST_NAME}: not valid TOML: {exc}. Fix the syntax.") from None
+    tables = data.get("providers")
+    if not isinstance(tables, dict) or not tables:
+        raise ManifestError(f"{MANIFEST_NAME}: no [providers.NAME] tables. Add one per provider.")
+    return tables
+
+
+def manifest_text() -> str:
+    return (resources.files("image_classify") / "providers.toml").read_text(encoding="utf-8")
+
+
+@functools.cache
+def providers() -> dict[str, ProviderInfo]:
+    """Every provider, in manifest order."""
+    found = {}
+    for key, table in parse_manifest(manifest_text()).items():
+        where = f"providers.{key}"
+        found[key] = ProviderInfo(
+            key=key,
+            title=need(table, "title", str, where),
+            package=need(table, "package", str, where),
+            base_url=need(table, "base_url", str, where),
+            auth=parse_auth(table, where),
+            request_id_header=table.get("request_id_header"),
+        )
+    return found
+
+
+def provider_info(name: str) -> ProviderInfo:
+    known = providers()
+    if name not in known:
+        raise UnknownProviderError(name, tuple(known))
+    return known[name]
