@@ -14,7 +14,8 @@ from ...types import File, Response, Unset
 
 
 def _get_kwargs(
-    model_id: str,
+    namespace: str,
+    model_name: str,
     *,
     body: File | ImageClassificationInput,
     x_use_cache: bool | Unset = True,
@@ -29,8 +30,9 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/models/{model_id}".format(
-            model_id=quote(str(model_id), safe=""),
+        "url": "/models/{namespace}/{model_name}".format(
+            namespace=quote(str(namespace), safe=""),
+            model_name=quote(str(model_name), safe=""),
         ),
     }
 
@@ -121,7 +123,8 @@ def _build_response(
 
 
 def sync_detailed(
-    model_id: str,
+    namespace: str,
+    model_name: str,
     *,
     client: AuthenticatedClient | Client,
     body: File | ImageClassificationInput,
@@ -138,7 +141,8 @@ def sync_detailed(
     the request until the model is ready.
 
     Args:
-        model_id (str):
+        namespace (str):
+        model_name (str):
         x_use_cache (bool | Unset):  Default: True.
         x_wait_for_model (bool | Unset):  Default: False.
         body (File): The image file bytes (JPEG, PNG, WebP, ...). An empty body is not an image.
@@ -153,7 +157,8 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
-        model_id=model_id,
+        namespace=namespace,
+        model_name=model_name,
         body=body,
         x_use_cache=x_use_cache,
         x_wait_for_model=x_wait_for_model,
@@ -167,7 +172,8 @@ def sync_detailed(
 
 
 def sync(
-    model_id: str,
+    namespace: str,
+    model_name: str,
     *,
     client: AuthenticatedClient | Client,
     body: File | ImageClassificationInput,
@@ -184,7 +190,8 @@ def sync(
     the request until the model is ready.
 
     Args:
-        model_id (str):
+        namespace (str):
+        model_name (str):
         x_use_cache (bool | Unset):  Default: True.
         x_wait_for_model (bool | Unset):  Default: False.
         body (File): The image file bytes (JPEG, PNG, WebP, ...). An empty body is not an image.
@@ -199,7 +206,8 @@ def sync(
     """
 
     return sync_detailed(
-        model_id=model_id,
+        namespace=namespace,
+        model_name=model_name,
         client=client,
         body=body,
         x_use_cache=x_use_cache,
@@ -208,7 +216,8 @@ def sync(
 
 
 async def asyncio_detailed(
-    model_id: str,
+    namespace: str,
+    model_name: str,
     *,
     client: AuthenticatedClient | Client,
     body: File | ImageClassificationInput,
@@ -225,7 +234,8 @@ async def asyncio_detailed(
     the request until the model is ready.
 
     Args:
-        model_id (str):
+        namespace (str):
+        model_name (str):
         x_use_cache (bool | Unset):  Default: True.
         x_wait_for_model (bool | Unset):  Default: False.
         body (File): The image file bytes (JPEG, PNG, WebP, ...). An empty body is not an image.
@@ -240,7 +250,8 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
-        model_id=model_id,
+        namespace=namespace,
+        model_name=model_name,
         body=body,
         x_use_cache=x_use_cache,
         x_wait_for_model=x_wait_for_model,
@@ -252,7 +263,8 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    model_id: str,
+    namespace: str,
+    model_name: str,
     *,
     client: AuthenticatedClient | Client,
     body: File | ImageClassificationInput,
@@ -269,7 +281,8 @@ async def asyncio(
     the request until the model is ready.
 
     Args:
-        model_id (str):
+        namespace (str):
+        model_name (str):
         x_use_cache (bool | Unset):  Default: True.
         x_wait_for_model (bool | Unset):  Default: False.
         body (File): The image file bytes (JPEG, PNG, WebP, ...). An empty body is not an image.
@@ -285,7 +298,8 @@ async def asyncio(
 
     return (
         await asyncio_detailed(
-            model_id=model_id,
+            namespace=namespace,
+            model_name=model_name,
             client=client,
             body=body,
             x_use_cache=x_use_cache,
