@@ -11,24 +11,16 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+# Lives with the other typed errors; imported here so `provider_info` can raise it and
+# existing imports from this module keep working.
+from image_classify.errors import UnknownProviderError
+
 AUTH_STYLES = ("header", "query", "bearer")
 MANIFEST_NAME = "image_classify/providers.toml"
 
 
 class ManifestError(ValueError):
     """The manifest is malformed: names the key and says what to fix."""
-
-
-class UnknownProviderError(ValueError):
-    """A provider name that is not in the manifest; lists the valid ones."""
-
-    def __init__(self, name: str, choices: tuple[str, ...]) -> None:
-        self.name = name
-        self.choices = choices
-        super().__init__(
-            f"unknown provider {name!r}. "
-            f"Valid choices: {', '.join(choices)} (from {MANIFEST_NAME})."
-        )
 
 
 @dataclass(frozen=True)
@@ -47,6 +39,7 @@ class ProviderInfo:
     base_url: str
     auth: Auth
     request_id_header: str | None = None
+    example_model: str | None = None
 
 
 def need(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
@@ -106,6 +99,7 @@ def providers() -> dict[str, ProviderInfo]:
             base_url=need(table, "base_url", str, where),
             auth=parse_auth(table, where),
             request_id_header=table.get("request_id_header"),
+            example_model=table.get("example_model"),
         )
     return found
 

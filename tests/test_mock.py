@@ -44,7 +44,7 @@ def classify(base_url: str, key: str) -> httpx.Response:
         )
     assert key == "huggingface"  # bearer token; JSON body with a base64 image
     return httpx.post(
-        f"{base_url}/models/resnet-50",
+        f"{base_url}/models/microsoft/resnet-50",
         headers={"Authorization": "Bearer hf_test"},
         json={"inputs": "iVBORw0KGgo="},
         timeout=10.0,

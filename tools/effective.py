@@ -70,3 +70,15 @@ def write_effective(provider: Provider, directory: Path = EFFECTIVE_DIR) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, effective.text)
     return path
+
+
+def write_mock_spec(provider: Provider, directory: Path) -> Path:
+    """The spec Prism serves: the effective spec plus the provider's mock overlays (each a
+    workaround for a named Prism limit), applied strictly."""
+    effective = build(provider)
+    if provider.mock_overlays:
+        apply_overlays(effective.document, [load_overlay(p) for p in provider.mock_overlays])
+    path = directory / f"{provider.key}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, effective.text)
+    return path

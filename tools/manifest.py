@@ -42,6 +42,7 @@ class Provider:
     base_url: str
     auth: Auth
     generator: dict[str, Any] = field(default_factory=dict)
+    mock_overlays: tuple[Path, ...] = ()
 
     @property
     def package_dir(self) -> Path:
@@ -61,7 +62,8 @@ def _provider(key: str, table: dict[str, Any]) -> Provider:
         )
     paths = [ROOT / need(table, "spec", str, where)]
     overlays = tuple(ROOT / p for p in need(table, "overlays", list, where))
-    for path in [*paths, *overlays]:
+    mock_overlays = tuple(ROOT / p for p in table.get("mock_overlays", []))
+    for path in [*paths, *overlays, *mock_overlays]:
         if not path.is_file():
             raise ManifestError(
                 f"{MANIFEST_NAME}: [{where}] names {path.relative_to(ROOT)}, which does not "
@@ -77,6 +79,7 @@ def _provider(key: str, table: dict[str, Any]) -> Provider:
         package=need(table, "package", str, where),
         mock_port=need(table, "mock_port", int, where),
         base_url=need(table, "base_url", str, where),
+        mock_overlays=mock_overlays,
         auth=parse_auth(table, where),
         generator=dict(table.get("generator", {})),
     )

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO
 
-from tools.effective import write_effective
+from tools.effective import write_mock_spec
 from tools.errors import ToolError
 from tools.manifest import ROOT, Provider, select
 
@@ -315,7 +315,7 @@ class MockFleet:
         if self._running:
             return self.urls
         self._check_ports()
-        specs = {p.key: write_effective(p, self.spec_dir) for p in self.providers}
+        specs = {p.key: write_mock_spec(p, self.spec_dir) for p in self.providers}
         self.servers = {
             p.key: MockServer(p, specs[p.key], dynamic=self.dynamic, seed=self.seed)
             for p in self.providers
