@@ -1,0 +1,196 @@
+"""What the runtime costs per call, against raw httpx, on the same in-process transport.
+
+    python -m benchmarks.runtime_overhead [--iterations N] [--repeats R]
+
+For each provider's first operation (valid arguments and its documented success body,
+both from the spec, as in tests/runtime/cases.py), one httpx.MockTransport answers three
+sides:
+
+- runtime: `call(operation, client=image_classify.client(provider, http_client=...))`,
+  i.e. build the request from the arguments, authenticate, send, retry policy, parse into
+  the typed model;
+- raw: `httpx.Client.request(...)` with what the generated `_get_kwargs` builds (path,
+  query parameters, headers, body: what hand-written httpx code passes), the key set on the
+  client as a header or default query parameter, and `json.loads` of the body;
+- generated: the bare generated client's `sync_detailed` / `asyncio_detailed` on those raw
+  httpx clients (no retries, no typed errors): the share of the generated code itself.
+
+Times are per call, min and median over R repeats of N calls, sync and async, measured in
+the same run; the ratios are runtime / raw (target <= 1.2) and runtime / generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from image_classify._providers import provider_info
+from image_classify.call import acall, call
+from image_classify.client import client as make_client
+from tests.runtime.cases import first_operations, fresh_kwargs, success
+
+KEY = "benchmark-key-0123456789"
+
+
+@dataclass
+class Timing:
+    min: float
+    median: float
+
+
+def _measure(run: Callable[[int], float], iterations: int, repeats: int) -> Timing:
+    run(max(1, iterations // 10))  # warm up: imports, connection pools, caches
+    per_call = [run(iterations) / iterations for _ in range(repeats)]
+    return Timing(min(per_call), statistics.median(per_call))
+
+
+def _measure_async(run: Callable[[int], Awaitable[float]], iterations: int, repeats: int) -> Timing:
+    async def all_runs() -> Timing:
+        await run(max(1, iterations // 10))
+        per_call = [await run(iterations) / iterations for _ in range(repeats)]
+        return Timing(min(per_call), statistics.median(per_call))
+
+    return asyncio.run(all_runs())
+
+
+@dataclass
+class Row:
+    provider: str
+    mode: str
+    runtime: Timing
+    generated: Timing
+    raw: Timing
+
+    @property
+    def ratio_min(self) -> float:
+        return self.runtime.min / self.raw.min
+
+    @property
+    def ratio_median(self) -> float:
+        return self.runtime.median / self.raw.median
+
+    @property
+    def over_generated(self) -> float:
+        return self.runtime.min / self.generated.min
+
+
+def bench_provider(provider: str, iterations: int, repeats: int) -> list[Row]:
+    operation = first_operations()[provider]
+    module = operation.module
+    status, body = success(operation)
+    headers = {"content-type": "application/json"}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=body, headers=headers)
+
+    transport = httpx.MockTransport(answer)
+    info = provider_info(provider)
+    # The raw side sends what the generated `_get_kwargs` builds (what hand-written httpx
+    # code would pass: path, params, headers, body) with the key set on the client, the way
+    # hand-written code would set it.
+    if info.auth.style == "query":
+        credential: dict[str, Any] = {"params": {info.auth.name: KEY}}
+    else:
+        prefix = "Bearer " if info.auth.style == "bearer" else ""
+        credential = {"headers": {info.auth.name: prefix + KEY}}
+    raw_args = module._get_kwargs(**fresh_kwargs(operation))
+    raw_sync = httpx.Client(transport=transport, base_url=info.base_url, **credential)
+    raw_async = httpx.AsyncClient(transport=transport, base_url=info.base_url, **credential)
+    # The bare generated client, on the same raw httpx clients: what the runtime adds to.
+    bare = importlib.import_module(info.package).Client(base_url=info.base_url)
+    bare.set_httpx_client(raw_sync)
+    bare.set_async_httpx_client(raw_async)
+    api = make_client(
+        provider,
+        api_key=KEY,
+        http_client=httpx.Client(transport=transport),
+        async_http_client=httpx.AsyncClient(transport=transport),
+    )
+
+    def timed(each: Callable[[dict[str, Any]], object]) -> Callable[[int], float]:
+        def run(n: int) -> float:
+            arguments = [fresh_kwargs(operation) for _ in range(n)]  # a File reads once
+            started = time.perf_counter()
+            for kwargs in arguments:
+                each(kwargs)
+            return time.perf_counter() - started
+
+        return run
+
+    def atimed(
+        each: Callable[[dict[str, Any]], Awaitable[object]],
+    ) -> Callable[[int], Awaitable[float]]:
+        async def run(n: int) -> float:
+            arguments = [fresh_kwargs(operation) for _ in range(n)]
+            started = time.perf_counter()
+            for kwargs in arguments:
+                await each(kwargs)
+            return time.perf_counter() - started
+
+        return run
+
+    async def raw_async_call(_: dict[str, Any]) -> object:
+        return json.loads((await raw_async.request(**raw_args)).content)
+
+    sync_sides = {
+        "runtime": timed(lambda kwargs: call(module, client=api, **kwargs)),
+        "generated": timed(lambda kwargs: module.sync_detailed(client=bare, **kwargs).parsed),
+        "raw": timed(lambda _: json.loads(raw_sync.request(**raw_args).content)),
+    }
+    async_sides = {
+        "runtime": atimed(lambda kwargs: acall(module, client=api, **kwargs)),
+        "generated": atimed(lambda kwargs: module.asyncio_detailed(client=bare, **kwargs)),
+        "raw": atimed(raw_async_call),
+    }
+    # Rounds interleave the sides, so drift in machine load hits all of them.
+    sync_times: dict[str, list[Timing]] = {side: [] for side in sync_sides}
+    async_times: dict[str, list[Timing]] = {side: [] for side in async_sides}
+    for _ in range(2):
+        for side, run in sync_sides.items():
+            sync_times[side].append(_measure(run, iterations, repeats))
+        for side, arun in async_sides.items():
+            async_times[side].append(_measure_async(arun, iterations, repeats))
+    return [
+        Row(provider, mode, *(_best(times[side]) for side in ("runtime", "generated", "raw")))
+        for mode, times in (("sync", sync_times), ("async", async_times))
+    ]
+
+
+def _best(timings: list[Timing]) -> Timing:
+    return Timing(min(t.min for t in timings), min(t.median for t in timings))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.runtime_overhead")
+    parser.add_argument("--iterations", type=int, default=500, help="calls per repeat")
+    parser.add_argument("--repeats", type=int, default=5, help="repeats per measurement")
+    parser.add_argument("--provider", action="append", help="only these (repeatable)")
+    args = parser.parse_args(argv)
+    providers = args.provider or list(first_operations())
+    print("per call, min over repeats; ratios: runtime / raw httpx + json.loads (min, median)")
+    print("and runtime / bare generated client (min)")
+    print(
+        f"{'provider':16} {'mode':5} {'runtime us':>10} {'generated us':>12} {'raw us':>8} "
+        f"{'x raw min':>9} {'x raw median':>12} {'x generated':>11}"
+    )
+    for provider in providers:
+        for row in bench_provider(provider, args.iterations, args.repeats):
+            print(
+                f"{row.provider:16} {row.mode:5} {row.runtime.min * 1e6:10.1f} "
+                f"{row.generated.min * 1e6:12.1f} {row.raw.min * 1e6:8.1f} "
+                f"{row.ratio_min:9.2f} {row.ratio_median:12.2f} {row.over_generated:11.2f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""The runtime options of a client (provider, timeout, retries, how to sleep), kept beside
+the generated client rather than in it: the generated class is never edited and its attrs
+repr must not grow secrets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+import weakref
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from image_classify._providers import providers
+from image_classify.errors import OptionError
+
+Timeout = float | httpx.Timeout
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    provider: str
+    max_retries: int = 2
+    # None: whatever the underlying httpx client has (a caller-supplied client's own).
+    timeout: httpx.Timeout | None = None
+    # Injectable so tests run retries on a fake clock (tenacity's `sleep`).
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    async_sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, repr=False)
+
+
+# id(generated client) -> (weak reference, options). The generated clients are attrs
+# classes with eq=True, hence unhashable: no WeakKeyDictionary. The weak reference's
+# callback drops the entry, and guards against a recycled id.
+_registry: dict[int, tuple[weakref.ref[Any], ClientOptions]] = {}
+
+
+def register(client: Any, options: ClientOptions) -> None:
+    key = id(client)
+
+    def forget(_: weakref.ref[Any], key: int = key) -> None:
+        _registry.pop(key, None)
+
+    _registry[key] = (weakref.ref(client, forget), options)
+
+
+def as_timeout(value: Timeout | None) -> httpx.Timeout | None:
+    if value is None or isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise OptionError(f"timeout must be seconds (a number) or an httpx.Timeout, got {value!r}.")
+    return httpx.Timeout(float(value))
+
+
+def check_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise OptionError(f"max_retries must be an integer >= 0, got {value!r}.")
+    return value
+
+
+def _provider_of(client: Any) -> str:
+    package = type(client).__module__.partition(".")[0]
+    for key, info in providers().items():
+        if info.package == package:
+            return key
+    raise OptionError(
+        f"{type(client).__qualname__} from {package!r} is not a generated client of any provider "
+        "in the manifest; make one with image_classify.client(provider)."
+    )
+
+
+def options_of(client: Any) -> ClientOptions:
+    """The runtime options of a client made by `image_classify.client`; a generated client
+    made by hand gets the defaults for its provider."""
+    entry = _registry.get(id(client))
+    if entry is not None and entry[0]() is client:
+        return entry[1]
+    return ClientOptions(provider=_provider_of(client))
+
+
+def set_options(
+    client: Any,
+    *,
+    max_retries: int | None = None,
+    timeout: Timeout | None = None,
+    sleep: Callable[[float], None] | None = None,
+    async_sleep: Callable[[float], Awaitable[None]] | None = None,
+) -> ClientOptions:
+    """Change a client's runtime options (those not given stay); returns the new ones."""
+    changes: dict[str, Any] = {}
+    if max_retries is not None:
+        changes["max_retries"] = check_retries(max_retries)
+    if timeout is not None:
+        changes["timeout"] = as_timeout(timeout)
+    if sleep is not None:
+        changes["sleep"] = sleep
+    if async_sleep is not None:
+        changes["async_sleep"] = async_sleep
+    options = dataclasses.replace(options_of(client), **changes)
+    register(client, options)
+    return options
