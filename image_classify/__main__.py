@@ -1,0 +1,3 @@
+from image_classify.cli import run_cli
+
+run_cli()

@@ -1,0 +1,310 @@
+"""The `image-classify` command (also `python -m image_classify`)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from image_classify._providers import ProviderInfo, providers
+from image_classify.classify import classify_many
+from image_classify.client import client as make_client
+from image_classify.errors import APIStatusError, ImageClassifyError, MissingCredentialsError
+from image_classify.results import ClassificationResult
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
+MOCK_KEY = "mock-key"  # Prism only checks that a credential is present
+MOCK_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
+
+
+def _provider_help() -> str:
+    lines = []
+    for info in providers().values():
+        env = " or ".join(info.auth.env)
+        extra = "".join(f" + {name}" for name in info.auth.extra_env)
+        lines.append(f"  {info.key:15} {info.title} (key: {env}{extra})")
+    return "\n".join(lines)
+
+
+EPILOG = f"""\b
+Providers and the environment variables holding their credentials:
+{_provider_help()}
+
+\b
+Examples:
+  image-classify cat.jpg --provider huggingface
+  image-classify cat.jpg --provider roboflow --model vehicle-classification-eapcd/2 --top-k 3
+  image-classify photos/ --provider cloudflare --json > labels.jsonl
+  image-classify cat.jpg --provider all --mock      # every provider, against local mocks
+\b
+Exit status: 0 all classified, 1 some image or call failed, 2 bad usage.
+"""
+
+
+class UsageProblem(click.UsageError):
+    """Shown as one line with exit status 2."""
+
+
+@dataclass
+class Job:
+    provider: str
+    model: str | None
+    client: dict[str, Any]  # api_key / base_url for classify()
+    options: dict[str, Any]
+
+
+def expand(paths: tuple[str, ...]) -> list[str]:
+    """Files as given; folders become the image files inside them (sorted)."""
+    found: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if raw.startswith(("http://", "https://")):
+            found.append(raw)
+        elif path.is_dir():
+            found += sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        else:
+            found.append(raw)
+    return found
+
+
+def has_credentials(info: ProviderInfo) -> bool:
+    needed = [info.auth.env, *[(name,) for name in info.auth.extra_env]]
+    return all(any(os.environ.get(name) for name in group) for group in needed)
+
+
+def parse_models(values: tuple[str, ...], keys: list[str]) -> dict[str, str]:
+    """`--model M` for one provider, or `--model PROVIDER=M` (repeatable) for several."""
+    models: dict[str, str] = {}
+    for value in values:
+        name, sep, model = value.partition("=")
+        if sep and name in providers():
+            models[name] = model
+        elif len(keys) == 1:
+            models[keys[0]] = value
+        else:
+            raise UsageProblem(
+                f"with several providers, give --model as PROVIDER=MODEL (got {value!r})."
+            )
+    return models
+
+
+def parse_options(values: tuple[str, ...]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for value in values:
+        name, sep, raw = value.partition("=")
+        if not sep or not name:
+            raise UsageProblem(f"--option takes NAME=VALUE, got {value!r}.")
+        with contextlib.suppress(json.JSONDecodeError):
+            options[name] = json.loads(raw)
+            continue
+        options[name] = raw
+    return options
+
+
+@contextlib.contextmanager
+def mocks(keys: list[str]) -> Iterator[dict[str, str]]:
+    try:
+        from tools.mock import running_mocks
+    except ImportError:
+        raise UsageProblem(
+            "--mock needs the project checkout (tools/ and the Prism install from "
+            "`bash scripts/setup.sh`); run it from the repository root."
+        ) from None
+    from tools.errors import ToolError
+
+    try:
+        with running_mocks(keys) as urls:
+            yield urls
+    except ToolError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def print_table(
+    source: str, results: list[tuple[str, ClassificationResult]], top_k: int | None
+) -> None:
+    """One table per image: a rank column, then one column per provider, side by side.
+    A '*' marks the classes a multi-label model counts as predicted."""
+    depth = top_k or 5
+    columns = []
+    for provider, result in results:
+        cells = [
+            f"{p.label} {p.score:.4f}{' *' if p.predicted and len(result.predictions) > 1 else ''}"
+            for p in result.predictions[:depth]
+        ]
+        title = provider if result.model is None else f"{provider} ({result.model})"
+        columns.append((title, cells or ["(no labels)"]))
+    rows = max(len(cells) for _, cells in columns)
+    widths = [max(len(title), *(len(c) for c in cells)) for title, cells in columns]
+    click.echo(f"\n{source}")
+    click.echo("rank  " + "  ".join(t.ljust(w) for (t, _), w in zip(columns, widths, strict=True)))
+    click.echo("----  " + "  ".join("-" * w for w in widths))
+    for row in range(rows):
+        cells = [
+            (c[row] if row < len(c) else "").ljust(w)
+            for (_, c), w in zip(columns, widths, strict=True)
+        ]
+        click.echo(f"{row + 1:>4}  " + "  ".join(cells).rstrip())
+
+
+def as_json(source: str, provider: str, result: ClassificationResult) -> str:
+    return json.dumps(
+        {
+            "image": source,
+            "provider": provider,
+            "model": result.model,
+            "predictions": [
+                {
+                    "label": p.label,
+                    "score": p.score,
+                    **({} if p.predicted is None else {"predicted": p.predicted}),
+                }
+                for p in result.predictions
+            ],
+        }
+    )
+
+
+def describe(error: ImageClassifyError) -> str:
+    if isinstance(error, APIStatusError):
+        return f"HTTP {error.status_code}: {error.message}"
+    return str(error)
+
+
+@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("images", nargs=-1, required=True, metavar="IMAGE...")
+@click.option("--provider", "-p", required=True, help="A provider (see below), or 'all'.")
+@click.option(
+    "--model", "-m", "models", multiple=True, help="Model, or PROVIDER=MODEL (repeatable)."
+)
+@click.option("--top-k", "-k", type=click.IntRange(min=1), help="Keep the K best labels.")
+@click.option("--json", "as_jsonl", is_flag=True, help="JSON lines instead of tables.")
+@click.option(
+    "--mock", is_flag=True, help="Start the local Prism mocks, run against them, stop them."
+)
+@click.option("--base-url", help="Send requests here instead (a proxy or another mock).")
+@click.option("--option", "-o", "raw_options", multiple=True, help="Provider option NAME=VALUE.")
+@click.option("--concurrency", "-c", type=click.IntRange(min=1), default=8, show_default=True)
+def main(
+    images: tuple[str, ...],
+    provider: str,
+    models: tuple[str, ...],
+    top_k: int | None,
+    as_jsonl: bool,
+    mock: bool,
+    base_url: str | None,
+    raw_options: tuple[str, ...],
+    concurrency: int,
+) -> None:
+    """Classify IMAGE files (or folders of them, or Roboflow image URLs) with hosted
+    image-classification APIs and print labels with scores."""
+    known = providers()
+    if provider == "all":
+        keys = [k for k, info in known.items() if mock or base_url or has_credentials(info)]
+        if not keys:
+            raise click.ClickException(
+                "no provider has credentials: set one of "
+                + ", ".join(" or ".join(i.auth.env) for i in known.values())
+                + " (or use --mock)."
+            )
+    elif provider in known:
+        keys = [provider]
+    else:
+        raise UsageProblem(
+            f"unknown provider {provider!r}; choose one of: all, {', '.join(known)}."
+        )
+    chosen_models = parse_models(models, keys)
+    options = parse_options(raw_options)
+    sources = expand(images)
+    if not sources:
+        raise click.ClickException("no image files found in " + ", ".join(images) + ".")
+
+    with contextlib.ExitStack() as stack:
+        urls = stack.enter_context(mocks(keys)) if mock else {}
+        jobs = []
+        for key in keys:
+            client: dict[str, Any] = {}
+            job_options = dict(options) if len(keys) == 1 else {}
+            if mock:
+                client = {"api_key": MOCK_KEY, "base_url": urls[key]}
+                for name in known[key].auth.extra_env:  # e.g. an account id
+                    os.environ.setdefault(name, MOCK_ACCOUNT)
+            elif base_url:
+                client = {"base_url": base_url}
+            model = chosen_models.get(key) or (known[key].example_model if mock else None)
+            jobs.append(Job(key, model, client, job_options))
+        failures = run(jobs, sources, top_k, as_jsonl, concurrency)
+    if failures:
+        click.echo(
+            f"\n{failures} of {len(sources) * len(jobs)} classification(s) failed.", err=True
+        )
+        sys.exit(1)
+
+
+def check_credentials(job: Job) -> None:
+    """Fail once, up front, rather than once per image."""
+    make_client(job.provider, **job.client)
+    info = providers()[job.provider]
+    for name in info.auth.extra_env:
+        if not os.environ.get(name) and not job.options:
+            raise MissingCredentialsError(f"{job.provider} needs {name} set (or an --option).")
+
+
+def run(
+    jobs: list[Job], sources: list[str], top_k: int | None, as_jsonl: bool, concurrency: int
+) -> int:
+    results: dict[str, list[tuple[str, ClassificationResult]]] = {s: [] for s in sources}
+    failures = 0
+    for job in jobs:
+        check_credentials(job)
+        started = time.perf_counter()
+        for item in classify_many(
+            sources,
+            provider=job.provider,
+            model=job.model,
+            top_k=top_k,
+            concurrency=concurrency,
+            **job.client,
+            **job.options,
+        ):
+            source = sources[item.index]
+            if item.error is not None:
+                failures += 1
+                click.echo(f"error: {source}: {job.provider}: {describe(item.error)}", err=True)
+            elif item.result is not None:
+                if as_jsonl:
+                    click.echo(as_json(source, job.provider, item.result))
+                results[source].append((job.provider, item.result))
+        if len(sources) > 1 and not as_jsonl:
+            elapsed = time.perf_counter() - started
+            click.echo(f"{job.provider}: {len(sources)} image(s) in {elapsed:.1f} s", err=True)
+    if not as_jsonl:
+        for source in sources:
+            if results[source]:
+                print_table(source, results[source], top_k)
+    return failures
+
+
+def run_cli() -> None:
+    """Entry point: typed errors become one line and exit status 1, never a traceback."""
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.UsageError as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(1)
+    except ImageClassifyError as exc:
+        click.echo(f"error: {describe(exc)}", err=True)
+        sys.exit(1)

@@ -1,0 +1,86 @@
+"""What `classify()` accepts as an image, read into bytes with a name and a media type."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from image_classify.errors import ImageError
+
+ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO | Any
+
+# Magic numbers of the formats the five services take.
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"GIF87a", "image/gif", "gif"),
+    (b"GIF89a", "image/gif", "gif"),
+    (b"BM", "image/bmp", "bmp"),
+)
+
+
+@dataclass(frozen=True)
+class ImageInput:
+    data: bytes  # empty when the image is a URL
+    filename: str
+    media_type: str
+    url: str | None = None  # an http(s) URL the provider fetches itself (Roboflow)
+
+
+def sniff(data: bytes) -> tuple[str, str]:
+    """(media type, extension) from the first bytes; application/octet-stream if unknown."""
+    for magic, media_type, extension in _SIGNATURES:
+        if data.startswith(magic):
+            return media_type, extension
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return "application/octet-stream", "bin"
+
+
+def _from_bytes(data: bytes, name: str | None) -> ImageInput:
+    if not data:
+        raise ImageError(f"{name or 'the image'} is empty (0 bytes): pass the bytes of an image.")
+    media_type, extension = sniff(data)
+    return ImageInput(data, name or f"image.{extension}", media_type)
+
+
+def _from_pil(image: Any) -> ImageInput:
+    buffer = io.BytesIO()
+    fmt = "PNG" if image.mode not in ("RGB", "L") else "JPEG"
+    image.save(buffer, format=fmt)
+    return _from_bytes(buffer.getvalue(), f"image.{fmt.lower().replace('jpeg', 'jpg')}")
+
+
+def load_image(image: ImageSource) -> ImageInput:
+    """Bytes, a path (str or PathLike), an http(s) URL string, a binary file object, or
+    (with Pillow installed) a PIL image."""
+    if isinstance(image, bytes | bytearray | memoryview):
+        return _from_bytes(bytes(image), None)
+    if isinstance(image, str) and image.startswith(("http://", "https://")):
+        name = image.rsplit("/", 1)[-1].split("?", 1)[0] or "image"
+        return ImageInput(b"", name, "application/octet-stream", url=image)
+    if isinstance(image, str | os.PathLike):
+        path = Path(image)
+        try:
+            return _from_bytes(path.read_bytes(), path.name)
+        except IsADirectoryError:
+            raise ImageError(f"{path} is a folder, not an image file.") from None
+        except FileNotFoundError:
+            raise ImageError(f"{path}: no such file. Check the path.") from None
+        except OSError as exc:
+            raise ImageError(f"{path}: cannot read it ({exc.strerror}).") from None
+    if hasattr(image, "read"):
+        data = image.read()
+        if not isinstance(data, bytes):
+            raise ImageError("the file object gave text, not bytes: open it in binary mode ('rb').")
+        file_name = Path(str(getattr(image, "name", "") or "")).name or None
+        return _from_bytes(data, file_name)
+    if type(image).__module__.startswith("PIL."):
+        return _from_pil(image)
+    raise ImageError(
+        f"cannot read an image from {type(image).__name__}: pass bytes, a path, an http(s) "
+        "URL, a binary file object or a PIL image."
+    )

@@ -1,0 +1,113 @@
+"""The `image-classify` command, run as a subprocess like a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "sample.jpg"
+PROVIDERS = ("edge_impulse", "img_processing", "roboflow", "huggingface", "cloudflare")
+CREDENTIAL_VARS = (
+    "EDGE_IMPULSE_API_KEY",
+    "IMG_PROCESSING_API_KEY",
+    "ROBOFLOW_API_KEY",
+    "HF_TOKEN",
+    "HUGGING_FACE_HUB_TOKEN",
+    "CLOUDFLARE_API_TOKEN",
+    "CLOUDFLARE_ACCOUNT_ID",
+)
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARS}
+    return subprocess.run(
+        [sys.executable, "-m", "image_classify", *args],
+        cwd=ROOT,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_one_line_error(
+    result: subprocess.CompletedProcess[str], status: int, *needles: str
+) -> None:
+    assert result.returncode == status, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ")
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+def test_help_lists_providers_env_vars_and_examples() -> None:
+    result = cli("--help")
+    assert result.returncode == 0
+    for text in (
+        *PROVIDERS,
+        "ROBOFLOW_API_KEY",
+        "HF_TOKEN",
+        "CLOUDFLARE_ACCOUNT_ID",
+        "Examples",
+        "--mock",
+    ):
+        assert text in result.stdout, text
+
+
+def test_unknown_provider_lists_the_choices() -> None:
+    assert_one_line_error(cli(str(SAMPLE), "--provider", "clarifai"), 2, "clarifai", *PROVIDERS)
+
+
+def test_missing_credentials_name_the_variable() -> None:
+    assert_one_line_error(
+        cli(str(SAMPLE), "--provider", "roboflow", "--model", "a/1"), 1, "ROBOFLOW_API_KEY"
+    )
+
+
+def test_all_without_any_credentials_says_what_to_set() -> None:
+    assert_one_line_error(cli(str(SAMPLE), "--provider", "all"), 1, "HF_TOKEN", "--mock")
+
+
+def test_unreadable_image_is_named_and_counted(tmp_path: Path) -> None:
+    result = cli(
+        str(tmp_path / "missing.jpg"), "--provider", "huggingface", env={"HF_TOKEN": "hf_x"}
+    )
+    assert result.returncode == 1
+    assert "missing.jpg" in result.stderr and "no such file" in result.stderr
+    assert "1 of 1 classification(s) failed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_all_providers_against_the_mocks_side_by_side() -> None:
+    result = cli(str(SAMPLE), "--provider", "all", "--mock")
+    assert result.returncode == 0, result.stderr
+    header = next(line for line in result.stdout.splitlines() if line.startswith("rank"))
+    for key in PROVIDERS:
+        assert key in header
+    assert "PERSIAN CAT" in result.stdout  # Cloudflare's documented example, via the mock
+    assert "Tabby" in result.stdout  # IMG Processing: upload, then classify
+
+
+def test_folder_json_lines_and_a_failure_summary(tmp_path: Path) -> None:
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        shutil.copy(SAMPLE, tmp_path / name)
+    (tmp_path / "broken.png").write_bytes(b"")  # empty: not an image
+    result = cli(str(tmp_path), "--provider", "cloudflare", "--mock", "--json", "--top-k", "2")
+    assert result.returncode == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(Path(line["image"]).name for line in lines) == ["a.jpg", "b.jpg", "c.jpg"]
+    assert all(len(line["predictions"]) == 2 for line in lines)
+    assert lines[0]["predictions"][0] == {
+        "label": "PERSIAN CAT",
+        "score": pytest.approx(0.4071170687675476),
+    }
+    assert "broken.png" in result.stderr and "empty" in result.stderr
+    assert "1 of 4 classification(s) failed" in result.stderr
