@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -460,9 +459,7 @@ def test_schema_errors_list_every_violation_with_pointers(tmp_path: Path) -> Non
 
 def test_large_document_descendant_queries(shared_dir: Path) -> None:
     source = shared_dir / "upstream" / "cloudflare" / "openapi-2024-08-06.json"
-    started = time.perf_counter()
     doc = json.loads(source.read_bytes())
-    load_seconds = time.perf_counter() - started
     actions: list[dict[str, Any]] = [
         {"target": "$..[?@.operationId]", "update": {"x-seen": True}},
         {"target": "$.info", "update": {"x-generated": True}},
@@ -472,12 +469,9 @@ def test_large_document_descendant_queries(shared_dir: Path) -> None:
         {"overlay": "1.1.0", "info": {"title": "t", "version": "1"}, "actions": actions},
         Path("perf.overlay.yaml"),
     )
-    started = time.perf_counter()
     results = apply_overlay(doc, overlay, strict=False)
-    apply_seconds = time.perf_counter() - started
     operations = [op for item in doc["paths"].values() for op in item.values()]
     with_id = [op for op in operations if isinstance(op, dict) and "operationId" in op]
     assert len(results[0].matched) == len(with_id) > 1000
     assert all(op["x-seen"] is True for op in with_id)
-    # jsonpath-rfc9535 evaluates filters in pure Python (~2 us per node); keep a wide margin.
-    assert apply_seconds < max(30 * load_seconds, 3.0)
+    # Speed is measured by `python -m tools bench overlay-apply`, not asserted here.

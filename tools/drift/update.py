@@ -1,0 +1,113 @@
+"""`python -m tools update PROVIDER NEW_SPEC`: pin a new spec and everything that follows.
+
+Everything is prepared before anything is touched: the new spec's bytes, its effective
+spec (overlays strictly: a dead overlay stops here), the generated package (in scratch),
+the new lock and the new changelog. Only then are the four written, by rename, through a
+Transaction that restores all of them if any step fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import lock
+from tools.drift.api_diff import api_changes
+from tools.drift.compare import pinned_source, spec_and_overlay_drift
+from tools.drift.fetch import Source
+from tools.drift.model import BREAKING, DriftReport
+from tools.drift.staging import generate_staged, pinned_bytes, scratch_folder, stage_spec
+from tools.drift.transaction import Transaction
+from tools.effective import Effective
+from tools.manifest import ROOT, Provider, select
+
+CHANGELOG = ROOT / "CHANGELOG"
+
+
+@dataclass
+class Updated:
+    provider: Provider
+    old_sha256: str
+    new_sha256: str
+    report: DriftReport | None  # None: the new spec is the pinned one, nothing was written
+    changelog: Path
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _lock_text(provider: Provider, effective: Effective, package_dir: Path) -> str:
+    stored = lock.read_lock(lock.LOCK)
+    entries = stored.setdefault("providers", {})
+    entry = lock.stamp(lock.entry(effective, package_dir), entries.get(provider.key))
+    # The entry was computed from the staged copy; the spec will live at the pinned path.
+    entry["spec"]["path"] = provider.rel(provider.spec)
+    entries[provider.key] = entry
+    stored["providers"] = {key: entries[key] for key in sorted(entries)}
+    return lock.render(stored)
+
+
+def summary(report: DriftReport) -> str:
+    """The counts a changelog entry and the command's last line show."""
+    breaking = len(report.breaking)
+    parts = Counter(change.part for change in report.changes)
+    by_part = ", ".join(f"{part} {count}" for part, count in sorted(parts.items()))
+    text = (
+        f"{len(report.changes)} change(s), {breaking} breaking, "
+        f"{len(report.changes) - breaking} non-breaking"
+    )
+    text += f" ({by_part})" if by_part else ""
+    return text + f"; {len(report.warnings)} warning(s)"
+
+
+def _changelog_text(
+    path: Path, provider: Provider, source: Source, old_sha: str, new_sha: str, report: DriftReport
+) -> str:
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        text = text if text.endswith("\n") else text + "\n"
+    else:
+        text = (
+            f"# {provider.title} (`{provider.key}`): spec updates\n\n"
+            "Written by `python -m tools update`, oldest first: where each new spec came "
+            "from, the sha256 of the pinned file before and after, and what "
+            "`python -m tools drift` found.\n"
+        )
+    kinds = Counter(c.kind for c in report.changes if c.severity == BREAKING)
+    breaking = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+    return text + (
+        f"\n## {dt.date.today().isoformat()}: {provider.rel(provider.spec)}\n\n"
+        f"- source: {source.label}\n"
+        f"- sha256: `{old_sha}` -> `{new_sha}`\n"
+        f"- drift: {summary(report)}\n" + (f"- breaking: {breaking}\n" if breaking else "")
+    )
+
+
+def update(key: str, source: Source) -> Updated:
+    provider = select([key])[0]
+    old = pinned_source(provider)
+    new_bytes = pinned_bytes(provider, source)
+    changelog = CHANGELOG / f"{provider.key}.md"
+    old_sha, new_sha = _sha(old.data), _sha(new_bytes)
+    if new_bytes == old.data:
+        return Updated(provider, old_sha, new_sha, None, changelog)
+    report = spec_and_overlay_drift(provider, old, source)  # also refuses another API's spec
+    with scratch_folder(f"update-{provider.key}-") as folder:
+        staged = stage_spec(provider, new_bytes, folder)
+        effective, package_dir = generate_staged(staged, folder, source.label)
+        report.changes += api_changes(
+            provider.package, provider.package_dir.parent, package_dir.parent
+        )
+        lock_text = _lock_text(provider, effective, package_dir)
+        log_text = _changelog_text(changelog, provider, source, old_sha, new_sha, report)
+        transaction = Transaction(folder)
+        transaction.add_file(provider.spec, new_bytes)
+        transaction.add_tree(provider.package_dir, package_dir)
+        transaction.add_file(lock.LOCK, lock_text.encode())
+        transaction.add_file(changelog, log_text.encode())
+        transaction.commit()
+    return Updated(provider, old_sha, new_sha, report, changelog)
