@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tools.drift.command import add_commands as add_drift_commands
 from tools.errors import ToolError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -92,6 +93,12 @@ def _main_job(args: argparse.Namespace) -> int:
     return main_job()
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from tools.bench.harness import main as bench
+
+    return bench(args.names, quick=args.quick, runs=args.runs, output=args.output)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tools",
@@ -152,6 +159,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     main_job = sub.add_parser("main", help="the main job: regenerate, verify, classify a sample")
     main_job.set_defaults(handler=_main_job)
+
+    bench = sub.add_parser(
+        "bench", help="run the benchmarks; print the table, write docs/benchmarks.md"
+    )
+    from tools.bench import BENCHMARKS
+
+    bench.add_argument(
+        "names", nargs="*", metavar="NAME", help=f"default: all of {', '.join(BENCHMARKS)}"
+    )
+    bench.add_argument(
+        "--quick", action="store_true", help="one iteration each, reduced inputs (a smoke run)"
+    )
+    bench.add_argument("--runs", type=int, help="repeated runs per figure (default: per benchmark)")
+    bench.add_argument(
+        "--output",
+        type=Path,
+        help="report path (default: docs/benchmarks.md for a complete run, else .build/)",
+    )
+    bench.set_defaults(handler=_bench)
+
+    # drift, update, slice: upstream changes (drift exits 2 on error: 1 means "breaking").
+    add_drift_commands(sub)
     return parser
 
 
