@@ -83,20 +83,12 @@ def client(
     chosen = httpx.Timeout(None) if timeout is None else as_timeout(timeout)
     # A caller's client keeps its own timeout unless one is asked for explicitly.
     keeps_own = timeout is DEFAULT_TIMEOUT and (http_client or async_http_client) is not None
-    common: dict[str, Any] = {
-        "base_url": url,
-        "headers": extra,
-        "timeout": chosen,
-        "auth": auth,
-        "verify": _ssl_context(),
-    }
-    if http_client is None:
-        http_client = httpx.Client(**common)
-    else:
+    # Caller-supplied httpx clients are used as given (with our auth if they have none).
+    # Otherwise the generated client builds its own, lazily, from the settings below: an
+    # async-only caller never pays for a sync client it does not use, and vice versa.
+    if http_client is not None:
         _adopt(http_client, url, auth, extra)
-    if async_http_client is None:
-        async_http_client = httpx.AsyncClient(**common)
-    else:
+    if async_http_client is not None:
         _adopt(async_http_client, url, auth, extra)
 
     package = importlib.import_module(info.package)
@@ -114,8 +106,10 @@ def client(
         auth_header_name=info.auth.name,
         httpx_args={"auth": auth},
     )
-    generated.set_httpx_client(http_client)
-    generated.set_async_httpx_client(async_http_client)
+    if http_client is not None:
+        generated.set_httpx_client(http_client)
+    if async_http_client is not None:
+        generated.set_async_httpx_client(async_http_client)
     register(
         generated,
         ClientOptions(
