@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from image_classify.cli import MOCK_ACCOUNT, MOCK_KEY  # the CLI's --mock placeholders
 from tools import effective as eff
 from tools.errors import ToolError
 from tools.generate import ENDPOINT_FUNCTIONS, endpoints
@@ -22,8 +23,6 @@ from tools.manifest import ROOT, select
 from tools.regen import regen
 
 SAMPLE = ROOT / "samples" / "sample.jpg"
-MOCK_KEY = "mock-key"  # Prism only checks that a credential is present
-MOCK_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
 
 
 @dataclass

@@ -44,7 +44,13 @@ def send(
 ) -> tuple[Any, httpx.Response]:
     """Call the generated function; return its Response and the raw httpx response."""
     recorder = Recorder()
-    api = typed_client(operation.provider, base_url, hooks=recorder.hooks(asynchronous), **client)
+    api = typed_client(
+        operation.provider,
+        base_url,
+        hooks=recorder.hooks(asynchronous),
+        asynchronous=asynchronous,
+        **client,
+    )
     if asynchronous:
 
         async def run() -> Any:
