@@ -33,9 +33,9 @@ from typing import Any
 
 import httpx
 
+from image_classify._call import acall, call
+from image_classify._factory import client as make_client
 from image_classify._providers import provider_info
-from image_classify.call import acall, call
-from image_classify.client import client as make_client
 from tests.runtime.cases import first_operations, fresh_kwargs, success
 
 KEY = "benchmark-key-0123456789"

@@ -1,31 +1,37 @@
 """image_classify: the hand-written layer over the five generated clients.
 
-The generated packages (`edge_impulse_client`, `img_processing_client`, `roboflow_client`,
-`huggingface_client`, `cloudflare_client`) are usable on their own; this package adds
-what production code needs on top of them: one `classify()` across all five, a client
-factory with auth from the environment, typed errors, retries, timeouts and logging.
+    from image_classify import Classifier
+
+    with Classifier("huggingface") as hf:        # HF_TOKEN from the environment
+        result = hf.classify("cat.jpg", top_k=3)
+        result.top, result.predictions, result.raw
+
+`Classifier` / `AsyncClassifier` own one pooled httpx client each; `classify()`,
+`aclassify()`, `classify_many()` and `aclassify_many()` are thin wrappers that share
+pooled classifiers per configuration. `client()` gives a provider's generated
+AuthenticatedClient, and `call()` / `acall()` (and their `_detailed` forms) run any generated
+operation with the runtime's auth, retries, timeouts and typed errors
+(`image_classify.errors`). Everything public is exported here; the modules whose names
+start with an underscore are the implementation.
 """
 
-from image_classify.classify import BatchItem, aclassify, classify, classify_many
-from image_classify.results import BoundingBox, ClassificationResult, Prediction
-
-__version__ = "0.1.0"
-
-__all__ = [
-    "BatchItem",
-    "BoundingBox",
-    "ClassificationResult",
-    "Prediction",
-    "aclassify",
-    "classify",
-    "classify_many",
-]
-
-# runtime: the client factory, calls with retries/timeouts, typed errors (docs/runtime.md).
-# Note: `client` and `call` are also module names; import those modules with
-# `from image_classify.client import ...`, not `import image_classify.client as m`.
-from image_classify.call import acall, acall_detailed, call, call_detailed
-from image_classify.client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, client
+from image_classify._call import acall, acall_detailed, call, call_detailed
+from image_classify._classifier import BatchItem, ClassificationResponse
+from image_classify._classify import aclassify_many, classify_many
+from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from image_classify._images import ImageSource
+from image_classify._options import ClientOptions, options_of, set_options
+from image_classify._responses import APIResponse
+from image_classify._results import BoundingBox, ClassificationResult, Prediction
+from image_classify._typed import (
+    AsyncClassifier,
+    Classifier,
+    ProviderName,
+    aclassify,
+    classify,
+    client,
+)
+from image_classify._version import __version__
 from image_classify.errors import (
     APIConnectionError,
     APIError,
@@ -36,9 +42,11 @@ from image_classify.errors import (
     BadRequestError,
     ConflictError,
     ImageClassifyError,
+    ImageError,
     InternalServerError,
     MissingCredentialsError,
     NotFoundError,
+    OptionError,
     PermissionDeniedError,
     ProviderError,
     RateLimitError,
@@ -46,10 +54,8 @@ from image_classify.errors import (
     UnknownProviderError,
     UnprocessableEntityError,
 )
-from image_classify.options import ClientOptions, options_of, set_options
-from image_classify.responses import APIResponse
 
-__all__ += [
+__all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "APIConnectionError",
@@ -58,24 +64,40 @@ __all__ += [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncClassifier",
     "AuthenticationError",
     "BadRequestError",
+    "BatchItem",
+    "BoundingBox",
+    "ClassificationResponse",
+    "ClassificationResult",
+    "Classifier",
     "ClientOptions",
     "ConflictError",
     "ImageClassifyError",
+    "ImageError",
+    "ImageSource",
     "InternalServerError",
     "MissingCredentialsError",
     "NotFoundError",
+    "OptionError",
     "PermissionDeniedError",
+    "Prediction",
     "ProviderError",
+    "ProviderName",
     "RateLimitError",
     "ServiceUnavailableError",
     "UnknownProviderError",
     "UnprocessableEntityError",
+    "__version__",
     "acall",
     "acall_detailed",
+    "aclassify",
+    "aclassify_many",
     "call",
     "call_detailed",
+    "classify",
+    "classify_many",
     "client",
     "options_of",
     "set_options",

@@ -1,3 +1,3 @@
-from image_classify.cli import run_cli
+from image_classify._cli import run_cli
 
 run_cli()

@@ -6,6 +6,7 @@ and adds its own keys (spec, overlays, generator config, mock port).
 from __future__ import annotations
 
 import functools
+import os
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -40,6 +41,11 @@ class ProviderInfo:
     auth: Auth
     request_id_header: str | None = None
     example_model: str | None = None
+
+    @property
+    def base_url_env(self) -> str:
+        """The environment variable that overrides the manifest's base URL."""
+        return f"IMAGE_CLASSIFY_{self.key.upper()}_BASE_URL"
 
 
 def need(table: dict[str, Any], key: str, kind: type, where: str) -> Any:
@@ -109,3 +115,10 @@ def provider_info(name: str) -> ProviderInfo:
     if name not in known:
         raise UnknownProviderError(name, tuple(known))
     return known[name]
+
+
+def resolve_base_url(info: ProviderInfo, given: str | None) -> str:
+    """`given`, else the provider's IMAGE_CLASSIFY_<KEY>_BASE_URL, else the manifest's;
+    without a trailing slash (operation paths start with one)."""
+    chosen = given or os.environ.get(info.base_url_env, "").strip() or info.base_url
+    return chosen.rstrip("/")

@@ -17,7 +17,7 @@
             │   └── ServiceUnavailableError 503
             └── ProviderError                a 2xx whose body says success: false
 
-Messages are redacted when the error is built (image_classify.redaction); reprs never show
+Messages are redacted when the error is built (image_classify._redaction); reprs never show
 the request (its URL may carry a key in the query string).
 """
 

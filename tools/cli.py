@@ -70,7 +70,7 @@ def _regen(args: argparse.Namespace) -> int:
     from tools.regen import regen
 
     outcomes = regen(args.providers, check=args.check, force=args.force, jobs=args.jobs)
-    stale = [o.provider.key for o in outcomes if o.status == "differs"]
+    stale = [o.key for o in outcomes if o.status == "differs"]
     if stale:
         print(
             f"error: generated code or lock out of date for {', '.join(stale)}. "

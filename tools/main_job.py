@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from image_classify.cli import MOCK_ACCOUNT, MOCK_KEY  # the CLI's --mock placeholders
+from image_classify._cli import MOCK_ACCOUNT, MOCK_KEY  # the CLI's --mock placeholders
 from tools import effective as eff
 from tools.errors import ToolError
 from tools.generate import ENDPOINT_FUNCTIONS, endpoints
@@ -131,7 +131,7 @@ def main_job() -> int:
     regen()
     print("== verify: regenerate into a scratch folder and compare byte for byte")
     outcomes = regen(check=True)
-    stale = [o.provider.key for o in outcomes if o.status == "differs"]
+    stale = [o.key for o in outcomes if o.status == "differs"]
     if stale:
         raise ToolError(f"regeneration is not reproducible for {', '.join(stale)}.")
     print("== verify: every package imports with every operation")

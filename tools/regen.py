@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools import effective as eff
-from tools import lock
+from tools import lock, typed_surface
+from tools.documents import write_atomic
 from tools.errors import ToolError
 from tools.generate import run_generator
 from tools.manifest import GENERATED, ROOT, Provider, select
@@ -25,9 +26,27 @@ Say = Callable[[str], None]
 
 @dataclass
 class Outcome:
-    provider: Provider
+    provider: Provider | None  # None: the runtime's typed surface (image_classify/_typed.py)
     status: str  # "generated", "up to date", "differs", "in sync"
     detail: list[str]
+
+    @property
+    def key(self) -> str:
+        return self.provider.key if self.provider is not None else typed_surface.TYPED.name
+
+
+def _typed_surface(check: bool, say: Say) -> Outcome:
+    """image_classify/_typed.py, the per-provider overloads rendered from the manifest:
+    verified with `check`, else rewritten (atomically) when it differs."""
+    name = typed_surface.TYPED.relative_to(ROOT).as_posix()
+    if not typed_surface.stale():
+        return Outcome(None, "in sync" if check else "up to date", [])
+    if check:
+        say(f"{name}: differs (the manifest, an adapter's Raw or a runtime signature changed)")
+        return Outcome(None, "differs", [f"{name}: differs"])
+    write_atomic(typed_surface.TYPED, typed_surface.expected())
+    say(f"{name}: generated")
+    return Outcome(None, "generated", [])
 
 
 def _scratch() -> Path:
@@ -107,7 +126,8 @@ def regen(
     )
     outcomes = [Outcome(b.provider, "up to date", []) for b in builds if b not in todo]
     for outcome in outcomes:
-        say(f"{outcome.provider.key}: up to date (hashes match {lock.LOCK.name})")
+        say(f"{outcome.key}: up to date (hashes match {lock.LOCK.name})")
+    outcomes.append(_typed_surface(check, say))
     if not todo:
         return outcomes
     scratch = _scratch()

@@ -7,6 +7,7 @@ An adapter module defines:
                                  success model back; it returns the final typed answer
   predictions(raw)               that answer as Predictions
   boxes(raw)                     bounding boxes, where the provider has them (optional)
+  Raw                            the type of the final typed answer (ClassificationResult.raw)
 
 `plan` being a generator lets one definition serve the sync and the async driver, and lets
 an adapter chain calls (IMG Processing uploads, then classifies the upload).
@@ -15,13 +16,15 @@ an adapter chain calls (IMG Processing uploads, then classifies the upload).
 from __future__ import annotations
 
 import io
+import types
+import typing
 from collections.abc import Generator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from image_classify._images import ImageInput
 from image_classify.errors import OptionError
-from image_classify.images import ImageInput
 
 
 @dataclass(frozen=True)
@@ -56,3 +59,26 @@ def model_segments(model: str, provider: str, example: str, count: int) -> list[
     if len(parts) != count or not all(parts):
         raise OptionError(f"{provider} model must look like {example!r}, got {model!r}.")
     return parts
+
+
+def revive(kind: Any, data: Any) -> Any:
+    """JSON back into an adapter's `Raw` type: generated models through their from_dict,
+    lists item by item, a union by its first member that accepts the data."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is list:
+        if not isinstance(data, list):
+            raise TypeError(f"expected a JSON array, got {type(data).__name__}")
+        return [revive(args[0], item) for item in data]
+    if origin in (typing.Union, types.UnionType):
+        problems = []
+        for member in args:
+            try:
+                return revive(member, data)
+            except (KeyError, TypeError, ValueError) as exc:
+                problems.append(f"{getattr(member, '__name__', member)}: {exc!r}")
+        raise ValueError("; ".join(problems))
+    if hasattr(kind, "from_dict"):
+        if not isinstance(data, dict):
+            raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+        return kind.from_dict(data)
+    return data

@@ -5,20 +5,22 @@ is a list of {label, score}."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, TypeAlias
 
 from cloudflare_client.api.workers_ai_image_classification import classify_image
 from cloudflare_client.models import ResNet50RunResponse
 from cloudflare_client.types import File
 
+from image_classify._images import ImageInput
 from image_classify._providers import provider_info
+from image_classify._results import Prediction
 from image_classify.adapters.base import Call, Plan, file_of, need_bytes
 from image_classify.errors import MissingCredentialsError, OptionError
-from image_classify.images import ImageInput
-from image_classify.results import Prediction
 
 DEFAULT_MODEL = "@cf/microsoft/resnet-50"
 OPTIONS = frozenset({"account_id"})
+# The provider's typed answer, as ClassificationResult.raw holds it.
+Raw: TypeAlias = ResNet50RunResponse
 
 
 def account_id(options: dict[str, Any]) -> str:
@@ -43,5 +45,5 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
     return raw
 
 
-def predictions(raw: ResNet50RunResponse) -> list[Prediction]:
+def predictions(raw: Raw) -> list[Prediction]:
     return [Prediction(item.label, float(item.score)) for item in raw.result]

@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from edge_impulse_client.api.classify import classify_image
 from edge_impulse_client.models import ClassifyImageBody, ClassifyImageResponse
 from edge_impulse_client.types import UNSET, File, Unset
 
+from image_classify._images import ImageInput
+from image_classify._results import BoundingBox, Prediction
 from image_classify.adapters.base import Call, Plan, file_of, need_bytes
 from image_classify.errors import OptionError
-from image_classify.images import ImageInput
-from image_classify.results import BoundingBox, Prediction
 
 DEFAULT_MODEL = None
 OPTIONS = frozenset({"impulse_id"})
+# The provider's typed answer, as ClassificationResult.raw holds it.
+Raw: TypeAlias = ClassifyImageResponse
 
 
 def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
@@ -34,7 +36,7 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
     return raw
 
 
-def predictions(raw: ClassifyImageResponse) -> list[Prediction]:
+def predictions(raw: Raw) -> list[Prediction]:
     if isinstance(raw.result, Unset):
         return []
     return [

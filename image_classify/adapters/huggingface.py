@@ -6,7 +6,7 @@ to the JSON form, the only one that carries parameters. The answer is a list of
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, TypeAlias
 
 from huggingface_client.api.image_classification import classify_image
 from huggingface_client.models import (
@@ -17,13 +17,15 @@ from huggingface_client.models import (
 )
 from huggingface_client.types import UNSET, File
 
+from image_classify._images import ImageInput
+from image_classify._results import Prediction
 from image_classify.adapters.base import Call, Plan, file_of, model_segments, need_bytes
 from image_classify.errors import OptionError
-from image_classify.images import ImageInput
-from image_classify.results import Prediction
 
 DEFAULT_MODEL = "google/vit-base-patch16-224"
 OPTIONS = frozenset({"top_k", "function_to_apply", "wait_for_model", "use_cache"})
+# The provider's typed answer, as ClassificationResult.raw holds it.
+Raw: TypeAlias = list[ImageClassificationOutputElement]
 
 
 def _transform(value: Any) -> ClassificationOutputTransform:
@@ -58,5 +60,5 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
     return raw
 
 
-def predictions(raw: list[ImageClassificationOutputElement]) -> list[Prediction]:
+def predictions(raw: Raw) -> list[Prediction]:
     return [Prediction(item.label, float(item.score)) for item in raw]

@@ -3,20 +3,22 @@ then classify the uploaded image by its id: main label plus secondary labels."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from img_processing_client.api.analysis_endpoints import classify
 from img_processing_client.api.creation_endpoints import upload
 from img_processing_client.models import IdentifyResponse, Image, UploadImageRequest
 from img_processing_client.types import File
 
+from image_classify._images import ImageInput
+from image_classify._results import Prediction
 from image_classify.adapters.base import Call, Plan, file_of, need_bytes
 from image_classify.errors import OptionError
-from image_classify.images import ImageInput
-from image_classify.results import Prediction
 
 DEFAULT_MODEL = None
 OPTIONS: frozenset[str] = frozenset()
+# The provider's typed answer, as ClassificationResult.raw holds it.
+Raw: TypeAlias = IdentifyResponse
 NAME_LIMIT = 30  # the upload's `name` is 1..30 characters
 
 
@@ -32,7 +34,7 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
     return raw
 
 
-def predictions(raw: IdentifyResponse) -> list[Prediction]:
+def predictions(raw: Raw) -> list[Prediction]:
     return [Prediction(raw.main_label, float(raw.main_score))] + [
         Prediction(item.label, float(item.score)) for item in raw.secondary_labels
     ]

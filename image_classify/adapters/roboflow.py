@@ -5,19 +5,21 @@ ones map every class to a confidence and list the predicted ones."""
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, TypeAlias
 
 from roboflow_client.api.classification import classify_image
 from roboflow_client.models import MultiLabelClassification, SingleLabelClassification
 from roboflow_client.types import File
 
+from image_classify._images import ImageInput
+from image_classify._results import Prediction
 from image_classify.adapters.base import Call, Plan, file_of, model_segments
 from image_classify.errors import OptionError
-from image_classify.images import ImageInput
-from image_classify.results import Prediction
 
 DEFAULT_MODEL = None
 OPTIONS = frozenset({"confidence"})
+# The provider's typed answer, as ClassificationResult.raw holds it.
+Raw: TypeAlias = SingleLabelClassification | MultiLabelClassification
 EXAMPLE_MODEL = "vehicle-classification-eapcd/2"
 
 
@@ -36,7 +38,7 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
     return raw
 
 
-def predictions(raw: SingleLabelClassification | MultiLabelClassification) -> list[Prediction]:
+def predictions(raw: Raw) -> list[Prediction]:
     if isinstance(raw, MultiLabelClassification):
         chosen = set(raw.predicted_classes)
         return [

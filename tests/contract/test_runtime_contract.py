@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 import image_classify
-from image_classify.call import acall, call, call_detailed
+from image_classify._call import acall, call, call_detailed
+from image_classify._options import options_of
 from image_classify.errors import AuthenticationError
-from image_classify.options import options_of
 from tests.contract.test_documented_responses import valid_case
 from tests.contract.typed_call import Operation, call_kwargs, load_operations
 from tools.effective import build

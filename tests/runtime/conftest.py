@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 import image_classify
+from image_classify._options import set_options
 from image_classify._providers import providers
-from image_classify.options import set_options
 from tests.runtime.cases import first_operations
 
 KEY = "sk-runtime-test-key-7f3a9c1e5b"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from image_classify.call import acall, acall_detailed, call, call_detailed
-from image_classify.responses import APIResponse
+from image_classify._call import acall, acall_detailed, call, call_detailed
+from image_classify._responses import APIResponse
 from tests.runtime.cases import first_operations, fresh_kwargs
 from tests.runtime.conftest import Api
 

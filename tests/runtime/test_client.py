@@ -11,10 +11,10 @@ import pytest
 
 import image_classify
 from image_classify import errors
+from image_classify._auth import ManifestAuth
+from image_classify._call import call
+from image_classify._options import ClientOptions, options_of, set_options
 from image_classify._providers import provider_info
-from image_classify.auth import ManifestAuth
-from image_classify.call import call
-from image_classify.options import ClientOptions, options_of, set_options
 from tests.runtime.cases import first_operations, fresh_kwargs, success
 from tests.runtime.conftest import KEY, PROVIDERS, MakeApi
 from tests.runtime.helpers import run
@@ -148,7 +148,7 @@ def test_caller_supplied_clients_are_used_as_given() -> None:
     assert options_of(api).timeout is None  # its own timeout (3 s) stays in charge
     operation = first_operations()["cloudflare"]
     call(operation.module, client=api, **fresh_kwargs(operation))
-    from image_classify.call import acall
+    from image_classify._call import acall
 
     asyncio.run(acall(operation.module, client=api, **fresh_kwargs(operation)))
     assert [mode for mode, _ in seen] == ["sync", "async"]

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from image_classify import errors
-from image_classify.call import acall_detailed, call
-from image_classify.logs import LOGGER_NAME
-from image_classify.options import options_of
-from image_classify.redaction import redact, redact_headers
+from image_classify._call import acall_detailed, call
+from image_classify._logs import LOGGER_NAME
+from image_classify._options import options_of
+from image_classify._redaction import redact, redact_headers
 from tests.runtime.cases import first_operations, success
 from tests.runtime.conftest import KEY, PROVIDERS, MakeApi, json_response
 from tests.runtime.helpers import arguments, run_detailed

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from image_classify import errors
-from image_classify.options import options_of, set_options
-from image_classify.retries import INITIAL_DELAY, JITTER, MAX_ADVISED_DELAY, MAX_DELAY
-from image_classify.retry_advice import retry_after_seconds
+from image_classify._options import options_of, set_options
+from image_classify._retry import INITIAL_DELAY, JITTER, MAX_ADVISED_DELAY, MAX_DELAY
+from image_classify._retry_advice import retry_after_seconds
 from tests.runtime.cases import first_operations, success
 from tests.runtime.conftest import PROVIDERS, FakeClock, MakeApi, json_response
 from tests.runtime.helpers import run, run_detailed

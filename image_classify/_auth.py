@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator
+from typing import Any
 
 import httpx
 
 from image_classify._providers import ProviderInfo
+from image_classify._redaction import MASK, register_secret
 from image_classify.errors import MissingCredentialsError
-from image_classify.redaction import MASK, register_secret
 
 
 class ManifestAuth(httpx.Auth):
@@ -32,6 +33,10 @@ class ManifestAuth(httpx.Auth):
         # 40 us for Roboflow's dozen parameters, a third of a mocked call).
         self.query_params: dict[str, str] = {name: secret} if style == "query" else {}
         self._query_marker = f"{name}=".encode()
+        # The runtime options (image_classify._options.ClientOptions) of the factory-made
+        # generated client this auth belongs to, and what call() derives from them.
+        self.options: Any = None
+        self.call_settings: Any = None
         register_secret(self, secret)
 
     def _has_query_key(self, url: httpx.URL) -> bool:

@@ -14,7 +14,7 @@ import sys
 
 import httpx
 
-from image_classify.redaction import install_log_filters, redact, redact_headers
+from image_classify._redaction import install_log_filters, redact, redact_headers
 
 LOGGER_NAME = "image_classify"
 ENV_VAR = "IMAGE_CLASSIFY_LOG"

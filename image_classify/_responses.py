@@ -16,6 +16,8 @@ from typing import Any, Generic, Protocol, TypeVar
 import httpx
 
 from image_classify._providers import ProviderInfo
+from image_classify._redaction import redact, redact_exception
+from image_classify._retry_advice import estimated_time, json_body, retry_after_seconds
 from image_classify.errors import (
     APIResponseValidationError,
     APIStatusError,
@@ -24,8 +26,6 @@ from image_classify.errors import (
     ServiceUnavailableError,
     error_class_for,
 )
-from image_classify.redaction import redact, redact_exception
-from image_classify.retry_advice import estimated_time, json_body, retry_after_seconds
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -66,12 +66,20 @@ class Operation(Protocol[T_co]):
 class APIResponse(Generic[T]):
     """One finished call. `status_code` is any int (520 included); `parsed` is the typed
     model for a documented status (the error model for an error status) or None; `error` is
-    the typed error `call()` would raise, or None; `retries_taken` counts the retries.
+    the typed error `call()` would raise, or None; `retries_taken` counts the retries;
+    `elapsed`: seconds from the first attempt to the final response, waits included.
 
     A plain slotted class, not a dataclass: it is built on every call (see
     benchmarks/runtime_overhead.py), and the request id is looked up only when asked for."""
 
-    __slots__ = ("_request_id_header", "error", "http_response", "parsed", "retries_taken")
+    __slots__ = (
+        "_request_id_header",
+        "elapsed",
+        "error",
+        "http_response",
+        "parsed",
+        "retries_taken",
+    )
 
     def __init__(
         self,
@@ -86,6 +94,7 @@ class APIResponse(Generic[T]):
         self.parsed = parsed
         self.error = error
         self.retries_taken = retries_taken
+        self.elapsed = 0.0  # seconds from the first attempt to the final response
         self._request_id_header = request_id_header
 
     @property

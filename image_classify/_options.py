@@ -1,6 +1,6 @@
-"""The runtime options of a client (provider, timeout, retries, how to sleep), kept beside
-the generated client rather than in it: the generated class is never edited and its attrs
-repr must not grow secrets.
+"""Runtime options of a factory-made generated client (provider, timeout, retries, how to
+sleep). They live on the client's own ManifestAuth (the generated class is never edited
+and its attrs repr must not grow secrets), so they travel with the client and its copies.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,24 +26,9 @@ class ClientOptions:
     max_retries: int = 2
     # None: whatever the underlying httpx client has (a caller-supplied client's own).
     timeout: httpx.Timeout | None = None
-    # Injectable so tests run retries on a fake clock (tenacity's `sleep`).
+    # Injectable so tests run retries on a fake clock.
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     async_sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, repr=False)
-
-
-# id(generated client) -> (weak reference, options). The generated clients are attrs
-# classes with eq=True, hence unhashable: no WeakKeyDictionary. The weak reference's
-# callback drops the entry, and guards against a recycled id.
-_registry: dict[int, tuple[weakref.ref[Any], ClientOptions]] = {}
-
-
-def register(client: Any, options: ClientOptions) -> None:
-    key = id(client)
-
-    def forget(_: weakref.ref[Any], key: int = key) -> None:
-        _registry.pop(key, None)
-
-    _registry[key] = (weakref.ref(client, forget), options)
 
 
 def as_timeout(value: Timeout | None) -> httpx.Timeout | None:
@@ -61,7 +45,7 @@ def check_retries(value: int) -> int:
     return value
 
 
-def _provider_of(client: Any) -> str:
+def provider_of(client: Any) -> str:
     package = type(client).__module__.partition(".")[0]
     for key, info in providers().items():
         if info.package == package:
@@ -72,13 +56,23 @@ def _provider_of(client: Any) -> str:
     )
 
 
+def carrier_of(client: Any) -> Any:
+    """The ManifestAuth the factory gave `client` (in its httpx_args), or None."""
+    from image_classify._auth import ManifestAuth
+
+    args = getattr(client, "_httpx_args", None)
+    auth = args.get("auth") if isinstance(args, dict) else None
+    return auth if isinstance(auth, ManifestAuth) else None
+
+
 def options_of(client: Any) -> ClientOptions:
     """The runtime options of a client made by `image_classify.client`; a generated client
     made by hand gets the defaults for its provider."""
-    entry = _registry.get(id(client))
-    if entry is not None and entry[0]() is client:
-        return entry[1]
-    return ClientOptions(provider=_provider_of(client))
+    carrier = carrier_of(client)
+    if carrier is not None and carrier.options is not None:
+        options: ClientOptions = carrier.options
+        return options
+    return ClientOptions(provider=provider_of(client))
 
 
 def set_options(
@@ -89,7 +83,8 @@ def set_options(
     sleep: Callable[[float], None] | None = None,
     async_sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> ClientOptions:
-    """Change a client's runtime options (those not given stay); returns the new ones."""
+    """Change a factory-made client's runtime options (those not given stay); returns the
+    new ones. Copies made with the generated `with_headers()` and friends share them."""
     changes: dict[str, Any] = {}
     if max_retries is not None:
         changes["max_retries"] = check_retries(max_retries)
@@ -100,5 +95,11 @@ def set_options(
     if async_sleep is not None:
         changes["async_sleep"] = async_sleep
     options = dataclasses.replace(options_of(client), **changes)
-    register(client, options)
+    carrier = carrier_of(client)
+    if carrier is None:
+        raise OptionError(
+            f"{type(client).__qualname__} was not made by image_classify.client(): pass "
+            "timeout= and max_retries= per call instead."
+        )
+    carrier.options = options
     return options

@@ -16,17 +16,18 @@ from typing import Any
 
 import httpx
 
-from image_classify._providers import provider_info
-from image_classify.auth import ManifestAuth, auth_for
-from image_classify.logs import configure_logging
-from image_classify.options import ClientOptions, Timeout, as_timeout, check_retries, register
+from image_classify._auth import ManifestAuth, auth_for
+from image_classify._logs import configure_logging
+from image_classify._options import ClientOptions, Timeout, as_timeout, check_retries
+from image_classify._providers import provider_info, resolve_base_url
+from image_classify._version import user_agent
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 
 
 @functools.cache
-def _ssl_context() -> ssl.SSLContext:
+def ssl_context() -> ssl.SSLContext:
     """One verifying context for every client we build: making one costs ~20 ms (loading
     the CA bundle), and httpx would otherwise make one per httpx client. httpx's own
     function, so SSL_CERT_FILE / SSL_CERT_DIR are honoured as usual."""
@@ -76,7 +77,7 @@ def client(
     configure_logging()
     info = provider_info(provider)
     auth = auth_for(info, api_key)
-    url = base_url or info.base_url
+    url = resolve_base_url(info, base_url)
     retries = check_retries(max_retries)
     extra = dict(headers or {})
     # None means no timeout at all, as in httpx (an httpx.Timeout(None), sent per request).
@@ -94,9 +95,10 @@ def client(
     package = importlib.import_module(info.package)
     generated = package.AuthenticatedClient(
         base_url=url,
-        headers=dict(extra),
+        # The User-Agent goes only to the httpx clients built here: a caller's keeps its own.
+        headers={"User-Agent": user_agent(), **extra},
         timeout=chosen,
-        verify_ssl=_ssl_context(),
+        verify_ssl=ssl_context(),
         raise_on_unexpected_status=False,
         # Never the key: the attrs repr shows `token`. Copies made by with_headers() and
         # friends build their own httpx clients from these settings; ManifestAuth (in
@@ -110,10 +112,7 @@ def client(
         generated.set_httpx_client(http_client)
     if async_http_client is not None:
         generated.set_async_httpx_client(async_http_client)
-    register(
-        generated,
-        ClientOptions(
-            provider=info.key, max_retries=retries, timeout=None if keeps_own else chosen
-        ),
+    auth.options = ClientOptions(
+        provider=info.key, max_retries=retries, timeout=None if keeps_own else chosen
     )
     return generated

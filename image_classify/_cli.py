@@ -14,11 +14,11 @@ from typing import Any
 
 import click
 
+from image_classify._classify import classify_many
+from image_classify._factory import client as make_client
 from image_classify._providers import ProviderInfo, providers
-from image_classify.classify import classify_many
-from image_classify.client import client as make_client
+from image_classify._results import ClassificationResult
 from image_classify.errors import APIStatusError, ImageClassifyError, MissingCredentialsError
-from image_classify.results import ClassificationResult
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
 MOCK_KEY = "mock-key"  # Prism only checks that a credential is present
@@ -128,7 +128,7 @@ def mocks(keys: list[str]) -> Iterator[dict[str, str]]:
 
 
 def print_table(
-    source: str, results: list[tuple[str, ClassificationResult]], top_k: int | None
+    source: str, results: list[tuple[str, ClassificationResult[Any]]], top_k: int | None
 ) -> None:
     """One table per image: a rank column, then one column per provider, side by side.
     A '*' marks the classes a multi-label model counts as predicted."""
@@ -154,7 +154,7 @@ def print_table(
         click.echo(f"{row + 1:>4}  " + "  ".join(cells).rstrip())
 
 
-def as_json(source: str, provider: str, result: ClassificationResult) -> str:
+def as_json(source: str, provider: str, result: ClassificationResult[Any]) -> str:
     return json.dumps(
         {
             "image": source,
@@ -260,7 +260,7 @@ def check_credentials(job: Job) -> None:
 def run(
     jobs: list[Job], sources: list[str], top_k: int | None, as_jsonl: bool, concurrency: int
 ) -> int:
-    results: dict[str, list[tuple[str, ClassificationResult]]] = {s: [] for s in sources}
+    results: dict[str, list[tuple[str, ClassificationResult[Any]]]] = {s: [] for s in sources}
     failures = 0
     for job in jobs:
         check_credentials(job)

@@ -1,0 +1,231 @@
+"""The exchange without I/O: building a request, deciding on retries, typing the answer,
+and driving an adapter's plan. Everything here is a generator that yields what it needs
+done and receives the outcome:
+
+- yields an `httpx.Request`: send it; receive the `httpx.Response`, or the
+  `httpx.RequestError` that stopped it;
+- yields a `float`: sleep that many seconds; receive None.
+
+One sync and one async driver (image_classify._drivers) do the I/O, so every behaviour
+(retries, logging, typed errors, chained calls) is written once, the way httpx's auth
+flows serve both of its clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import logging
+import time
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, TypeVar
+
+import httpx
+
+from image_classify._logs import log_request, log_response, log_retry, logger
+from image_classify._providers import ProviderInfo
+from image_classify._redaction import redact, redact_exception
+from image_classify._responses import APIResponse, Operation, find_request_id, interpret
+from image_classify._retry import retry_delay
+from image_classify.errors import APIConnectionError, APITimeoutError, OptionError
+
+T = TypeVar("T")
+Step = httpx.Request | float
+Flow = Generator[Step, Any, T]
+AuthChoice = httpx.Auth | httpx._client.UseClientDefault
+
+
+@dataclass(frozen=True, slots=True)
+class CallSettings:
+    """What every request of one client needs; built once per client, not per call."""
+
+    info: ProviderInfo
+    generated: Any  # the generated client handed to `_parse_response`
+    auth: AuthChoice  # passed to httpx's send(): ours, or the caller's client's own
+    base_url: str = ""  # prefix of the operation's path; "" when the httpx client has one
+    headers: Mapping[str, str] | None = None  # added to every request, under the operation's
+    params: Mapping[str, str] | None = None  # a query-style credential
+    timeout: httpx.Timeout | None = None  # None: the httpx client's own
+    max_retries: int = 2
+    sleep: Callable[[float], None] = time.sleep
+    async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+@dataclass(frozen=True, slots=True)
+class PerCall:
+    """Overrides for one call; None: the client's setting."""
+
+    timeout: httpx.Timeout | None = None
+    max_retries: int | None = None
+    extra_headers: Mapping[str, str] | None = None
+    extra_query: Mapping[str, str] | None = None
+
+
+NO_OVERRIDES = PerCall()
+
+
+@functools.cache
+def _parameters(get_kwargs: Callable[..., Any]) -> tuple[str, ...]:
+    return tuple(inspect.signature(get_kwargs).parameters)
+
+
+def operation_kwargs(operation: Operation[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The generated operation's request arguments; a wrong keyword is an OptionError that
+    lists the operation's parameters (checked only when the call fails: free otherwise)."""
+    try:
+        return operation._get_kwargs(**kwargs)
+    except TypeError as exc:
+        names = _parameters(operation._get_kwargs)
+        try:
+            inspect.signature(operation._get_kwargs).bind(**kwargs)
+        except TypeError as why:
+            where = getattr(operation, "__name__", "the operation")
+            raise OptionError(
+                f"{where}: {why} (its parameters: {', '.join(names)}; runtime options: "
+                "timeout, max_retries)."
+            ) from None
+        raise exc
+
+
+def build_request(
+    build: Callable[..., httpx.Request],
+    settings: CallSettings,
+    operation: Operation[Any],
+    kwargs: Mapping[str, Any],
+    overrides: PerCall,
+) -> httpx.Request:
+    built = operation_kwargs(operation, kwargs)
+    if settings.base_url:
+        built["url"] = settings.base_url + built["url"]
+    extra_query = overrides.extra_query
+    if settings.params or extra_query:
+        built["params"] = {
+            **built.get("params", {}),
+            **(settings.params or {}),
+            **(extra_query or {}),
+        }
+    elif "params" in built and not built["params"]:
+        # Generated code passes `params={}`: httpx then re-parses the whole URL (~18 us).
+        del built["params"]
+    extra_headers = overrides.extra_headers
+    if settings.headers or extra_headers:
+        built["headers"] = {
+            **(settings.headers or {}),
+            **built.get("headers", {}),
+            **(extra_headers or {}),
+        }
+    timeout = overrides.timeout or settings.timeout
+    if timeout is not None:
+        built["timeout"] = timeout
+    return build(**built)
+
+
+def connection_failure(
+    info: ProviderInfo, request: httpx.Request, exc: httpx.RequestError
+) -> APIConnectionError:
+    where = f"{request.method} {redact(str(request.url))}"
+    detail = redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    error: APIConnectionError
+    if isinstance(exc, httpx.TimeoutException):
+        error = APITimeoutError(f"{info.title}: {where} timed out ({detail})", request=request)
+    else:
+        error = APIConnectionError(
+            f"{info.title}: no response to {where} ({detail})", request=request
+        )
+    error.__cause__ = redact_exception(exc)
+    error.__suppress_context__ = True
+    return error
+
+
+def exchange(
+    settings: CallSettings,
+    operation: Operation[T],
+    request: httpx.Request,
+    max_retries: int,
+) -> Flow[APIResponse[T]]:
+    """Send `request` until its outcome is final; the typed APIResponse. Raises
+    APIConnectionError when the last attempt got no response."""
+    info = settings.info
+    attempt = 1
+    first_sent = time.perf_counter()
+    while True:
+        if logger.isEnabledFor(logging.DEBUG):
+            log_request(request, attempt, max_retries + 1)
+        started = time.perf_counter()
+        answer = yield request
+        outcome: httpx.Response | APIConnectionError
+        if isinstance(answer, httpx.Response):
+            outcome = answer
+            if logger.isEnabledFor(logging.INFO):
+                # Our own clock: httpx sets response.elapsed only when it closes the stream,
+                # which it skips for a response that came with its content (mock transports).
+                request_id = find_request_id(answer.headers, info.request_id_header)
+                log_response(answer, time.perf_counter() - started, request_id)
+        else:
+            outcome = connection_failure(info, request, answer)
+        delay = retry_delay(attempt, outcome, max_retries)
+        if delay is None:
+            break
+        if logger.isEnabledFor(logging.INFO):
+            why = str(outcome) if isinstance(outcome, APIConnectionError) else None
+            log_retry(request, why or f"HTTP {outcome.status_code}", delay, attempt, max_retries)  # type: ignore[union-attr]
+        yield float(delay)
+        attempt += 1
+    if isinstance(outcome, APIConnectionError):
+        raise outcome
+    response = interpret(operation, settings.generated, outcome, info, attempt - 1)
+    response.elapsed = time.perf_counter() - first_sent
+    return response
+
+
+def operation_flow(
+    settings: CallSettings,
+    build: Callable[..., httpx.Request],
+    operation: Operation[T],
+    kwargs: Mapping[str, Any],
+    overrides: PerCall = NO_OVERRIDES,
+) -> Flow[APIResponse[T]]:
+    """One generated operation, from its arguments to the typed APIResponse."""
+    request = build_request(build, settings, operation, kwargs, overrides)
+    retries = settings.max_retries if overrides.max_retries is None else overrides.max_retries
+    return (yield from exchange(settings, operation, request, retries))
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """What a plan produced: its final typed answer and every response on the way."""
+
+    raw: Any
+    responses: tuple[APIResponse[Any], ...]
+    elapsed: float
+
+
+def plan_flow(
+    settings: CallSettings,
+    build: Callable[..., httpx.Request],
+    plan: Generator[Any, Any, Any],
+    overrides: PerCall = NO_OVERRIDES,
+) -> Flow[PlanOutcome]:
+    """Drive an adapter's plan: each `Call` it yields becomes an exchange, and its typed
+    success model goes back in; a typed error ends the plan."""
+    started = time.perf_counter()
+    responses: list[APIResponse[Any]] = []
+    try:
+        step = next(plan)
+        while True:
+            response = yield from operation_flow(
+                settings, build, step.operation, step.kwargs, overrides
+            )
+            responses.append(response)
+            if response.error is not None:
+                raise response.error
+            step = plan.send(response.parsed)
+    except StopIteration as done:
+        return PlanOutcome(done.value, tuple(responses), time.perf_counter() - started)
+
+
+def operation_name(operation: ModuleType | Operation[Any]) -> str:
+    return getattr(operation, "__name__", type(operation).__name__).rpartition(".")[2]
