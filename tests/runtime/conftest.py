@@ -23,7 +23,7 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 @dataclass
 class FakeClock:
-    """Records the waits tenacity asks for, sync and async, without waiting."""
+    """Records the waits the retry policy asks for, sync and async, without waiting."""
 
     sleeps: list[float] = field(default_factory=list)
 
