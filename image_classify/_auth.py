@@ -32,6 +32,9 @@ class ManifestAuth(httpx.Auth):
         # the others, once; adding one to a built request re-parses the whole URL (about
         # 40 us for Roboflow's dozen parameters, a third of a mocked call).
         self.query_params: dict[str, str] = {name: secret} if style == "query" else {}
+        # For a pool we build: the credential as one of its default headers, merged into
+        # each request with the others instead of set by an auth flow afterwards.
+        self.headers: dict[str, str] = {} if style == "query" else {name: self._value}
         self._query_marker = f"{name}=".encode()
         # The runtime options (image_classify._options.ClientOptions) of the factory-made
         # generated client this auth belongs to, and what call() derives from them.

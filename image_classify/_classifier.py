@@ -188,6 +188,9 @@ class _Base(Generic[RawT, H]):
         self._http = http
         self._owns_http = owns
         self._pool_config = pool
+        # The credential travels in each request's headers (merged with the operation's
+        # in one step), not in the pool's defaults, where httpx's repr would show an
+        # x-api-key, and not through an auth flow, which costs a header write per request.
         headers: dict[str, str] = {}
         timeout = config.timeout
         if pool is None:
@@ -195,21 +198,25 @@ class _Base(Generic[RawT, H]):
             if caller_agent.startswith("python-httpx/"):  # httpx's default: not a choice
                 headers["User-Agent"] = user_agent()
             headers.update(config.default_headers)
+            if http.auth is None:  # a caller's client with an auth of its own keeps it
+                headers.update(config.auth.headers)
         else:
             if config.default_headers != pool.default_headers:
                 headers.update(config.default_headers)
+            headers.update(config.auth.headers)
             if config.timeout == pool.timeout:
                 timeout = None
+        own_auth = pool is not None or http.auth is None
         package = importlib.import_module(config.info.package)
         self._settings = CallSettings(
             info=config.info,
             # Read by `_parse_response` only for raise_on_unexpected_status.
             generated=package.Client(base_url=config.base_url),
-            # A caller's client with an auth of its own keeps it.
-            auth=config.auth if pool is not None or http.auth is None else httpx.USE_CLIENT_DEFAULT,
+            auth=httpx.USE_CLIENT_DEFAULT,
             base_url=config.base_url,
             headers=headers or None,
-            params=config.auth.query_params or None,
+            # Built into the URL with the operation's parameters (httpx encodes them once).
+            params=(config.auth.query_params or None) if own_auth else None,
             timeout=timeout,
             max_retries=config.max_retries,
             sleep=time.sleep,
@@ -366,7 +373,6 @@ class Classifier(_Base[RawT, httpx.Client]):
     def _new_http(self, config: _Config, max_connections: int) -> httpx.Client:
         return httpx.Client(
             base_url=config.base_url,
-            auth=config.auth,
             headers={"User-Agent": user_agent(), **config.default_headers},
             timeout=config.timeout,
             limits=httpx.Limits(
@@ -494,7 +500,6 @@ class AsyncClassifier(_Base[RawT, httpx.AsyncClient]):
     def _new_http(self, config: _Config, max_connections: int) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             base_url=config.base_url,
-            auth=config.auth,
             headers={"User-Agent": user_agent(), **config.default_headers},
             timeout=config.timeout,
             limits=httpx.Limits(

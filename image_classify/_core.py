@@ -14,6 +14,7 @@ flows serve both of its clients.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import functools
 import inspect
 import logging
@@ -79,14 +80,20 @@ def operation_kwargs(operation: Operation[Any], kwargs: Mapping[str, Any]) -> di
         return operation._get_kwargs(**kwargs)
     except TypeError as exc:
         names = _parameters(operation._get_kwargs)
+        where = operation_name(operation)
+        known = f"its parameters: {', '.join(names)}; runtime options: timeout, max_retries"
+        unknown = [name for name in kwargs if name not in names]
+        if unknown:
+            hints = [
+                f"{name} (did you mean {close[0]}?)" if close else name
+                for name in unknown
+                for close in [difflib.get_close_matches(name, names, n=1)]
+            ]
+            raise OptionError(f"{where} does not take {', '.join(hints)} ({known}).") from None
         try:
             inspect.signature(operation._get_kwargs).bind(**kwargs)
         except TypeError as why:
-            where = getattr(operation, "__name__", "the operation")
-            raise OptionError(
-                f"{where}: {why} (its parameters: {', '.join(names)}; runtime options: "
-                "timeout, max_retries)."
-            ) from None
+            raise OptionError(f"{where}: {why} ({known}).") from None
         raise exc
 
 
@@ -228,4 +235,6 @@ def plan_flow(
 
 
 def operation_name(operation: ModuleType | Operation[Any]) -> str:
-    return getattr(operation, "__name__", type(operation).__name__).rpartition(".")[2]
+    """`classify_image` for huggingface_client.api.image_classification.classify_image."""
+    name: str = getattr(operation, "__name__", type(operation).__name__)
+    return name.rpartition(".")[2]

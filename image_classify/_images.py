@@ -30,6 +30,9 @@ FORMATS = "JPEG, PNG, GIF, WebP, BMP or TIFF"
 
 @dataclass(frozen=True)
 class ImageInput:
+    """An image read and checked: its bytes, a file name and a media type, or the URL a
+    provider fetches itself."""
+
     data: bytes  # empty when the image is a URL
     filename: str
     media_type: str

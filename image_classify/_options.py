@@ -22,6 +22,10 @@ Timeout = float | httpx.Timeout
 
 @dataclass(frozen=True)
 class ClientOptions:
+    """The runtime options of a client made by `image_classify.client()`: its provider,
+    retries, timeout (None: the httpx client's own) and how retries sleep. Read them with
+    `options_of()`, change them with `set_options()`."""
+
     provider: str
     max_retries: int = 2
     # None: whatever the underlying httpx client has (a caller-supplied client's own).

@@ -90,12 +90,12 @@ class APIResponse(Generic[T]):
         request_id_header: str | None = None,
         retries_taken: int = 0,
     ) -> None:
-        self.http_response = http_response
-        self.parsed = parsed
-        self.error = error
-        self.retries_taken = retries_taken
-        self.elapsed = 0.0  # seconds from the first attempt to the final response
-        self._request_id_header = request_id_header
+        self.http_response: httpx.Response = http_response
+        self.parsed: T | None = parsed
+        self.error: APIStatusError | APIResponseValidationError | None = error
+        self.retries_taken: int = retries_taken
+        self.elapsed: float = 0.0  # seconds from the first attempt to the final response
+        self._request_id_header: str | None = request_id_header
 
     @property
     def status_code(self) -> int:

@@ -26,6 +26,7 @@ class Prediction:
     predicted: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: label, score and predicted."""
         return {"label": self.label, "score": self.score, "predicted": self.predicted}
 
 
@@ -41,6 +42,7 @@ class BoundingBox:
     height: float
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: label, score and the box's x, y, width and height."""
         return {
             "label": self.label,
             "score": self.score,
@@ -79,6 +81,7 @@ class ClassificationResult(Generic[RawT]):
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
+        """to_dict() as a JSON string (non-ASCII kept as it is)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     @classmethod

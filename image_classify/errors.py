@@ -41,16 +41,16 @@ class MissingCredentialsError(ImageClassifyError):
         self, message: str, *, provider: str | None = None, variables: tuple[str, ...] = ()
     ) -> None:
         super().__init__(message)
-        self.provider = provider
-        self.variables = variables
+        self.provider: str | None = provider
+        self.variables: tuple[str, ...] = variables
 
 
 class UnknownProviderError(ImageClassifyError, ValueError):
     """A provider name that is not in the manifest; lists the valid ones."""
 
     def __init__(self, name: str, choices: tuple[str, ...]) -> None:
-        self.name = name
-        self.choices = choices
+        self.name: str = name
+        self.choices: tuple[str, ...] = choices
         super().__init__(
             f"unknown provider {name!r}. "
             f"Valid choices: {', '.join(choices)} (from {MANIFEST_NAME})."
@@ -71,8 +71,8 @@ class APIError(ImageClassifyError):
 
     def __init__(self, message: str, *, request: httpx.Request | None) -> None:
         super().__init__(message)
-        self.message = message
-        self.request = request
+        self.message: str = message
+        self.request: httpx.Request | None = request
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
@@ -92,9 +92,9 @@ class APIResponseValidationError(APIError):
 
     def __init__(self, message: str, *, response: httpx.Response) -> None:
         super().__init__(message, request=response.request)
-        self.response = response
-        self.status_code = response.status_code
-        self.body = response.content
+        self.response: httpx.Response = response
+        self.status_code: int = response.status_code
+        self.body: bytes = response.content
 
 
 class APIStatusError(APIError):
@@ -113,12 +113,12 @@ class APIStatusError(APIError):
         summary: str | None = None,
     ) -> None:
         super().__init__(message, request=response.request)
-        self.response = response
+        self.response: httpx.Response = response
         self.status_code: int = response.status_code
         self.headers: httpx.Headers = response.headers
         self.body: bytes = response.content
-        self.parsed = parsed
-        self.request_id = request_id
+        self.parsed: Any = parsed
+        self.request_id: str | None = request_id
         self._summary = summary or f"HTTP {self.status_code}: {message}"
 
     def __str__(self) -> str:
@@ -160,7 +160,7 @@ class RateLimitError(APIStatusError):
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        self.retry_after = retry_after
+        self.retry_after: float | None = retry_after
 
 
 class InternalServerError(APIStatusError):
@@ -173,7 +173,7 @@ class ServiceUnavailableError(InternalServerError):
 
     def __init__(self, message: str, *, estimated_time: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        self.estimated_time = estimated_time
+        self.estimated_time: float | None = estimated_time
 
 
 class ProviderError(APIStatusError):
@@ -182,7 +182,7 @@ class ProviderError(APIStatusError):
 
     def __init__(self, message: str, *, codes: tuple[int | str, ...] = (), **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        self.codes = codes
+        self.codes: tuple[int | str, ...] = codes
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {

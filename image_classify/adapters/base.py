@@ -29,6 +29,8 @@ from image_classify.errors import OptionError
 
 @dataclass(frozen=True)
 class Call:
+    """One step of a plan: a generated endpoint module and its keyword arguments."""
+
     operation: ModuleType  # a generated endpoint module
     kwargs: dict[str, Any]
 
@@ -47,6 +49,7 @@ def file_of(file_class: type[Any], image: ImageInput, payload: bytes | None = No
 
 
 def need_bytes(image: ImageInput, provider: str) -> None:
+    """OptionError when `image` is a URL: `provider` takes the image's bytes only."""
     if image.url is not None:
         raise OptionError(
             f"{provider} takes the image itself, not a URL ({image.url}); download it first "
@@ -55,6 +58,8 @@ def need_bytes(image: ImageInput, provider: str) -> None:
 
 
 def model_segments(model: str, provider: str, example: str, count: int) -> list[str]:
+    """`model` split at "/" into `count` non-empty parts; OptionError (showing `example`)
+    otherwise."""
     parts = model.split("/")
     if len(parts) != count or not all(parts):
         raise OptionError(f"{provider} model must look like {example!r}, got {model!r}.")

@@ -24,6 +24,8 @@ Raw: TypeAlias = ResNet50RunResponse
 
 
 def account_id(options: dict[str, Any]) -> str:
+    """The account id: the `account_id` option, else the first set variable of the
+    manifest's `extra_env`; MissingCredentialsError when there is none."""
     if options.get("account_id"):
         return str(options["account_id"])
     names = provider_info("cloudflare").auth.extra_env
@@ -36,6 +38,7 @@ def account_id(options: dict[str, Any]) -> str:
 
 
 def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
+    """One call: the image's bytes to the account's ResNet-50; returns the typed Raw."""
     need_bytes(image, "cloudflare")
     if model not in (None, DEFAULT_MODEL):
         raise OptionError(f"cloudflare serves {DEFAULT_MODEL} only, got model={model!r}.")
@@ -46,4 +49,5 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
 
 
 def predictions(raw: Raw) -> list[Prediction]:
+    """The envelope's `result` items as Predictions."""
     return [Prediction(item.label, float(item.score)) for item in raw.result]

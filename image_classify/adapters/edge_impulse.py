@@ -21,6 +21,8 @@ Raw: TypeAlias = ClassifyImageResponse
 
 
 def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
+    """One call: the image uploaded to project `model` (and `impulse_id`, if given);
+    returns the typed Raw."""
     need_bytes(image, "edge_impulse")
     if model is None or not str(model).isdigit():
         raise OptionError(f"edge_impulse needs model=<project id> (a number), got {model!r}.")
@@ -37,6 +39,7 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
 
 
 def predictions(raw: Raw) -> list[Prediction]:
+    """The answer's label -> score map as Predictions (none when it has no `result`)."""
     if isinstance(raw.result, Unset):
         return []
     return [
@@ -45,6 +48,7 @@ def predictions(raw: Raw) -> list[Prediction]:
 
 
 def boxes(raw: ClassifyImageResponse) -> list[BoundingBox]:
+    """The answer's `boundingBoxes` as BoundingBoxes (none when it has none)."""
     if isinstance(raw.bounding_boxes, Unset):
         return []
     return [

@@ -37,6 +37,8 @@ def _transform(value: Any) -> ClassificationOutputTransform:
 
 
 def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
+    """One call to the Hub model `model`: raw bytes, or the JSON form when `top_k` or
+    `function_to_apply` is given; returns the typed Raw."""
     need_bytes(image, "huggingface")
     namespace, name = model_segments(model or DEFAULT_MODEL, "huggingface", DEFAULT_MODEL, 2)
     top_k, function = options.get("top_k"), options.get("function_to_apply")
@@ -61,4 +63,5 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
 
 
 def predictions(raw: Raw) -> list[Prediction]:
+    """The answer's {label, score} items as Predictions."""
     return [Prediction(item.label, float(item.score)) for item in raw]

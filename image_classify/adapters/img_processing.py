@@ -23,6 +23,8 @@ NAME_LIMIT = 30  # the upload's `name` is 1..30 characters
 
 
 def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
+    """Two calls: upload the image, then classify the upload by its id; returns the
+    typed Raw."""
     need_bytes(image, "img_processing")
     if model is not None:
         raise OptionError(f"img_processing has one model (ResNet50); drop model={model!r}.")
@@ -35,6 +37,7 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
 
 
 def predictions(raw: Raw) -> list[Prediction]:
+    """The main label, then the secondary labels, as Predictions."""
     return [Prediction(raw.main_label, float(raw.main_score))] + [
         Prediction(item.label, float(item.score)) for item in raw.secondary_labels
     ]

@@ -24,6 +24,8 @@ EXAMPLE_MODEL = "vehicle-classification-eapcd/2"
 
 
 def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
+    """One call to "dataset/version": the image as base64 text, or its URL in the query;
+    returns the typed Raw."""
     dataset, version = model_segments(model or "", "roboflow", EXAMPLE_MODEL, count=2)
     if not version.isdigit():
         raise OptionError(f"roboflow model must end in a version number ({EXAMPLE_MODEL!r}).")
@@ -39,6 +41,8 @@ def plan(image: ImageInput, model: str | None, options: dict[str, Any]) -> Plan:
 
 
 def predictions(raw: Raw) -> list[Prediction]:
+    """Every scored class as a Prediction; `predicted` marks the predicted ones
+    (multi-label) or the top class (single-label)."""
     if isinstance(raw, MultiLabelClassification):
         chosen = set(raw.predicted_classes)
         return [
