@@ -155,21 +155,9 @@ def print_table(
 
 
 def as_json(source: str, provider: str, result: ClassificationResult[Any]) -> str:
-    return json.dumps(
-        {
-            "image": source,
-            "provider": provider,
-            "model": result.model,
-            "predictions": [
-                {
-                    "label": p.label,
-                    "score": p.score,
-                    **({} if p.predicted is None else {"predicted": p.predicted}),
-                }
-                for p in result.predictions
-            ],
-        }
-    )
+    """One JSON line: the image, then ClassificationResult.to_dict() (provider, model,
+    predictions, bounding boxes, and the provider's own answer as `raw`)."""
+    return json.dumps({"image": source, **result.to_dict()}, ensure_ascii=False)
 
 
 def describe(error: ImageClassifyError) -> str:

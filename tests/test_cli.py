@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from image_classify import ClassificationResult
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "sample.jpg"
 PROVIDERS = ("edge_impulse", "img_processing", "roboflow", "huggingface", "cloudflare")
@@ -108,6 +110,10 @@ def test_folder_json_lines_and_a_failure_summary(tmp_path: Path) -> None:
     assert lines[0]["predictions"][0] == {
         "label": "PERSIAN CAT",
         "score": pytest.approx(0.4071170687675476),
+        "predicted": None,
     }
+    # Each line is ClassificationResult.to_dict() plus the image: it reads back typed.
+    again = ClassificationResult.from_dict(lines[0])
+    assert again.raw.success is True and again.predictions[0].label == "PERSIAN CAT"
     assert "broken.png" in result.stderr and "empty" in result.stderr
     assert "1 of 4 classification(s) failed" in result.stderr

@@ -191,8 +191,13 @@ def formatted(source: str) -> str:
     import subprocess
     import sys
 
+    from tools.generate import LINE_LENGTH
+
+    # --isolated: the bytes must not depend on which configuration ruff finds (a project
+    # copy without pyproject.toml would format with ruff's default line length).
+    command = ["format", "--isolated", "--no-cache", "--line-length", str(LINE_LENGTH)]
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TYPED), "-"],
+        [sys.executable, "-m", "ruff", *command, "--stdin-filename", str(TYPED), "-"],
         input=source,
         capture_output=True,
         text=True,

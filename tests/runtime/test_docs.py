@@ -25,8 +25,8 @@ def how(info: ProviderInfo) -> str:
 def table() -> str:
     rows = [
         "| provider | key from (first set wins) | sent as | also needs | default base URL "
-        "| request id header |",
-        "|---|---|---|---|---|---|",
+        "| base URL variable | request id header |",
+        "|---|---|---|---|---|---|---|",
     ]
     for key, info in providers().items():
         env = ", ".join(f"`{name}`" for name in info.auth.env)
@@ -34,7 +34,7 @@ def table() -> str:
         request_id = f"`{info.request_id_header}`" if info.request_id_header else "-"
         rows.append(
             f"| `{key}` ({info.title}) | {env} | {how(info)} | {extra} | {info.base_url} "
-            f"| {request_id} |"
+            f"| `{info.base_url_env}` | {request_id} |"
         )
     return "\n".join(rows)
 
