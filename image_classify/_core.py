@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 import httpx
+import orjson
 
 from image_classify._logs import log_request, log_response, log_retry, logger
 from image_classify._providers import ProviderInfo
@@ -127,6 +128,11 @@ def build_request(
     timeout = overrides.timeout or settings.timeout
     if timeout is not None:
         built["timeout"] = timeout
+    if "json" in built:
+        # orjson writes the body's bytes directly: httpx's `json=` (json.dumps, then
+        # .encode) holds two more copies of a base64 image, 5.3x its size at the peak
+        # instead of 2.7x (python -m tools bench upload-memory, huggingface_json).
+        built["content"] = orjson.dumps(built.pop("json"))
     return build(**built)
 
 
