@@ -17,7 +17,6 @@ start with an underscore are the implementation.
 
 from image_classify._call import acall, acall_detailed, call, call_detailed
 from image_classify._classifier import BatchItem, ClassificationResponse
-from image_classify._classify import aclassify_many, classify_many
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from image_classify._images import ImageSource
 from image_classify._options import ClientOptions, options_of, set_options
@@ -28,7 +27,9 @@ from image_classify._typed import (
     Classifier,
     ProviderName,
     aclassify,
+    aclassify_many,
     classify,
+    classify_many,
     client,
 )
 from image_classify._version import __version__

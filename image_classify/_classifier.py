@@ -40,7 +40,10 @@ from image_classify.errors import ImageClassifyError, OptionError
 RawT = TypeVar("RawT")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
-DEFAULT_MAX_CONNECTIONS = 100
+# The pool follows the concurrency asked for: no cap of its own by default (httpx's is
+# 100 connections, 20 kept alive, so a batch of 256 would queue for connections and
+# reconnect), a connection per request in flight, idle ones closed after 5 s.
+DEFAULT_MAX_CONNECTIONS: int | None = None
 # Batches keep this many images per concurrent slot queued ahead, so a slow image at the
 # head of the (ordered) output does not idle the other slots.
 LOOKAHEAD = 4
@@ -147,14 +150,15 @@ class _Base(Generic[RawT, H]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: H | None = None,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
         **options: Any,
     ) -> None:
         configure_logging()
         info = provider_info(provider)
         adapter = adapter_for(provider)
         _check_options(adapter, provider, options)
-        _check_concurrency(max_connections)
+        if max_connections is not None:
+            _check_concurrency(max_connections)
         if timeout is None:
             chosen: httpx.Timeout | None = httpx.Timeout(None)  # no timeout at all, as in httpx
         elif timeout is DEFAULT_TIMEOUT and http_client is not None:
@@ -177,7 +181,7 @@ class _Base(Generic[RawT, H]):
         else:
             self._adopt(config, http_client, owns=False, pool=None)
 
-    def _new_http(self, config: _Config, max_connections: int) -> H:
+    def _new_http(self, config: _Config, max_connections: int | None) -> H:
         raise NotImplementedError
 
     def _adopt(self, config: _Config, http: H, *, owns: bool, pool: _Config | None) -> None:
@@ -368,9 +372,10 @@ class Classifier(_Base[RawT, httpx.Client]):
     environment variables), `base_url` (default: IMAGE_CLASSIFY_<PROVIDER>_BASE_URL, then
     the provider's server), `timeout` (seconds or httpx.Timeout; None: none),
     `max_retries`, `default_headers`, `http_client` (an httpx.Client used as it is, left
-    open), `max_connections` (pool size), and provider options as keywords."""
+    open), `max_connections` (a cap on the pool; default none: it grows to the concurrency
+    asked for), and provider options as keywords."""
 
-    def _new_http(self, config: _Config, max_connections: int) -> httpx.Client:
+    def _new_http(self, config: _Config, max_connections: int | None) -> httpx.Client:
         return httpx.Client(
             base_url=config.base_url,
             headers={"User-Agent": user_agent(), **config.default_headers},
@@ -471,7 +476,7 @@ class Classifier(_Base[RawT, httpx.Client]):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> Classifier[RawT]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -497,7 +502,7 @@ class AsyncClassifier(_Base[RawT, httpx.AsyncClient]):
         async for item in cf.classify_many(paths, concurrency=16): ...
     """
 
-    def _new_http(self, config: _Config, max_connections: int) -> httpx.AsyncClient:
+    def _new_http(self, config: _Config, max_connections: int | None) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             base_url=config.base_url,
             headers={"User-Agent": user_agent(), **config.default_headers},
@@ -601,7 +606,7 @@ class AsyncClassifier(_Base[RawT, httpx.AsyncClient]):
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncClassifier[RawT]:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -12,7 +12,7 @@ import functools
 import importlib
 import ssl
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
@@ -23,7 +23,7 @@ from image_classify._providers import provider_info, resolve_base_url
 from image_classify._version import user_agent
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RETRIES: Final[int] = 2
 
 
 @functools.cache

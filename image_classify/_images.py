@@ -6,11 +6,24 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, TypeAlias
 
 from image_classify.errors import ImageError
 
-ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO | Any
+
+class PILImage(Protocol):
+    """What is read of a PIL image (Pillow's `Image.Image`, with the `pillow` extra)."""
+
+    @property
+    def mode(self) -> str: ...
+
+    def save(self, fp: Any, format: str | None = None, **params: Any) -> None: ...
+
+
+# What classify() takes as an image; anything else is a type error (and an ImageError).
+ImageSource: TypeAlias = (
+    bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO | PILImage
+)
 
 # Magic numbers of the formats the five services take. A table rather than a library:
 # puremagic (maintained) needs ~365 us per image, more than a whole mocked call, and
