@@ -32,9 +32,7 @@ def test_the_section_has_examples() -> None:
 
 
 @pytest.mark.parametrize("index", range(len(examples())))
-def test_readme_example_runs(
-    index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_readme_example_runs(index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("cat.jpg", "a.jpg", "b.jpg"):
         shutil.copy(SAMPLE, tmp_path / name)
     monkeypatch.chdir(tmp_path)
