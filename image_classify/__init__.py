@@ -15,6 +15,7 @@ operation with the runtime's auth, retries, timeouts and typed errors
 start with an underscore are the implementation.
 """
 
+from image_classify._aiohttp import aiohttp_transport
 from image_classify._call import acall, acall_detailed, call, call_detailed
 from image_classify._classifier import BatchItem, ClassificationResponse
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
@@ -95,6 +96,7 @@ __all__ = [
     "acall_detailed",
     "aclassify",
     "aclassify_many",
+    "aiohttp_transport",
     "call",
     "call_detailed",
     "classify",

@@ -80,9 +80,7 @@ def call_detailed(
     `.error`. A keyword the operation does not take is an OptionError naming its parameters."""
     settings = _settings(client)
     http = client.get_httpx_client()
-    flow = operation_flow(
-        settings, http.build_request, operation, kwargs, _overrides(timeout, max_retries)
-    )
+    flow = operation_flow(settings, http, operation, kwargs, _overrides(timeout, max_retries))
     return run(flow, http, settings.auth, settings.sleep)
 
 
@@ -111,9 +109,7 @@ async def acall_detailed(
     """The async twin of call_detailed (the client's httpx.AsyncClient)."""
     settings = _settings(client)
     http = client.get_async_httpx_client()
-    flow = operation_flow(
-        settings, http.build_request, operation, kwargs, _overrides(timeout, max_retries)
-    )
+    flow = operation_flow(settings, http, operation, kwargs, _overrides(timeout, max_retries))
     return await arun(flow, http, settings.auth, settings.async_sleep)
 
 

@@ -24,7 +24,7 @@ from typing import Any, Generic, Self, TypeVar
 import httpx
 
 from image_classify._auth import ManifestAuth, auth_for
-from image_classify._core import CallSettings, Flow, PerCall, plan_flow
+from image_classify._core import CallSettings, Flow, HeaderCache, PerCall, plan_flow
 from image_classify._drivers import arun, run
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ssl_context
 from image_classify._images import ImageSource, load_image
@@ -39,6 +39,7 @@ from image_classify.errors import ImageClassifyError, OptionError
 
 RawT = TypeVar("RawT")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 # The pool follows the concurrency asked for: no cap of its own by default (httpx's is
 # 100 connections, 20 kept alive, so a batch of 256 would queue for connections and
@@ -130,7 +131,7 @@ def _check_concurrency(concurrency: int) -> None:
         raise OptionError(f"concurrency must be an integer >= 1, got {concurrency!r}.")
 
 
-class _Base(Generic[RawT, H]):
+class _Base(Generic[RawT, H, TransportT]):
     """The shared half of Classifier and AsyncClassifier (no I/O)."""
 
     _config: _Config
@@ -151,9 +152,15 @@ class _Base(Generic[RawT, H]):
         default_headers: Mapping[str, str] | None = None,
         http_client: H | None = None,
         max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
+        transport: TransportT | None = None,
         **options: Any,
     ) -> None:
         configure_logging()
+        if http_client is not None and transport is not None:
+            raise OptionError(
+                "pass http_client (a client of your own, used as it is) or transport (for "
+                "the pool this classifier builds), not both."
+            )
         info = provider_info(provider)
         adapter = adapter_for(provider)
         _check_options(adapter, provider, options)
@@ -177,11 +184,14 @@ class _Base(Generic[RawT, H]):
             options=dict(options),
         )
         if http_client is None:
-            self._adopt(config, self._new_http(config, max_connections), owns=True, pool=config)
+            pool = self._new_http(config, max_connections, transport)
+            self._adopt(config, pool, owns=True, pool=config)
         else:
             self._adopt(config, http_client, owns=False, pool=None)
 
-    def _new_http(self, config: _Config, max_connections: int | None) -> H:
+    def _new_http(
+        self, config: _Config, max_connections: int | None, transport: TransportT | None
+    ) -> H:
         raise NotImplementedError
 
     def _adopt(self, config: _Config, http: H, *, owns: bool, pool: _Config | None) -> None:
@@ -218,11 +228,13 @@ class _Base(Generic[RawT, H]):
             generated=package.Client(base_url=config.base_url),
             auth=httpx.USE_CLIENT_DEFAULT,
             base_url=config.base_url,
-            headers=headers or None,
+            # Lower-cased: merged with the client's own by name (image_classify._core).
+            headers={key.lower(): value for key, value in headers.items()} or None,
             # Built into the URL with the operation's parameters (httpx encodes them once).
             params=(config.auth.query_params or None) if own_auth else None,
             timeout=timeout,
             max_retries=config.max_retries,
+            header_cache=HeaderCache(),
             sleep=time.sleep,
             async_sleep=asyncio.sleep,
         )
@@ -310,7 +322,7 @@ class _Base(Generic[RawT, H]):
             chosen = adapter.DEFAULT_MODEL
         loaded = image.image if isinstance(image, _Loaded) else load_image(image)
         plan = adapter.plan(loaded, chosen, options)
-        outcome = yield from plan_flow(self._settings, self._http.build_request, plan, overrides)
+        outcome = yield from plan_flow(self._settings, self._http, plan, overrides)
         raw = outcome.raw
         result: ClassificationResult[RawT] = ClassificationResult(
             provider=config.info.key,
@@ -361,7 +373,7 @@ def _progress(show: bool, total: int | None) -> Any:
     return tqdm(total=total, disable=not show, unit="image", file=sys.stderr)
 
 
-class Classifier(_Base[RawT, httpx.Client]):
+class Classifier(_Base[RawT, httpx.Client, httpx.BaseTransport]):
     """One provider's classifier over one pooled `httpx.Client`.
 
         with Classifier("huggingface") as hf:      # HF_TOKEN from the environment
@@ -373,10 +385,14 @@ class Classifier(_Base[RawT, httpx.Client]):
     the provider's server), `timeout` (seconds or httpx.Timeout; None: none),
     `max_retries`, `default_headers`, `http_client` (an httpx.Client used as it is, left
     open), `max_connections` (a cap on the pool; default none: it grows to the concurrency
-    asked for), and provider options as keywords."""
+    asked for), `transport` (an httpx transport for that pool: a mock, a proxy's), and
+    provider options as keywords."""
 
-    def _new_http(self, config: _Config, max_connections: int | None) -> httpx.Client:
+    def _new_http(
+        self, config: _Config, max_connections: int | None, transport: httpx.BaseTransport | None
+    ) -> httpx.Client:
         return httpx.Client(
+            transport=transport,
             base_url=config.base_url,
             headers={"User-Agent": user_agent(), **config.default_headers},
             timeout=config.timeout,
@@ -494,16 +510,24 @@ async def _aload(image: ImageSource) -> Any:
     return image
 
 
-class AsyncClassifier(_Base[RawT, httpx.AsyncClient]):
-    """The async twin of Classifier, over one pooled `httpx.AsyncClient`.
+class AsyncClassifier(_Base[RawT, httpx.AsyncClient, httpx.AsyncBaseTransport]):
+    """The async twin of Classifier, over one pooled `httpx.AsyncClient`. With
+    `transport=aiohttp_transport()` (the `aiohttp` extra) its requests go through aiohttp,
+    about 3x faster than httpx's own transport at hundreds of requests in flight.
 
     async with AsyncClassifier("cloudflare") as cf:
         result = await cf.classify(image_bytes)
         async for item in cf.classify_many(paths, concurrency=16): ...
     """
 
-    def _new_http(self, config: _Config, max_connections: int | None) -> httpx.AsyncClient:
+    def _new_http(
+        self,
+        config: _Config,
+        max_connections: int | None,
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> httpx.AsyncClient:
         return httpx.AsyncClient(
+            transport=transport,
             base_url=config.base_url,
             headers={"User-Agent": user_agent(), **config.default_headers},
             timeout=config.timeout,

@@ -52,6 +52,8 @@ class CallSettings:
     params: Mapping[str, str] | None = None  # a query-style credential
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
     max_retries: int = 2
+    # Set where requests carry absolute URLs (client objects): they are built directly.
+    header_cache: HeaderCache | None = None
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
@@ -98,16 +100,32 @@ def operation_kwargs(operation: Operation[Any], kwargs: Mapping[str, Any]) -> di
         raise exc
 
 
+class HeaderCache:
+    """An httpx client's default headers as one lower-cased dict, rebuilt only when they
+    change (compared by their raw bytes, so a caller mutating them is seen)."""
+
+    __slots__ = ("merged", "raw")
+
+    def __init__(self) -> None:
+        self.raw: list[tuple[bytes, bytes]] | None = None
+        self.merged: dict[str, str] = {}
+
+    def of(self, http: httpx.Client | httpx.AsyncClient) -> dict[str, str]:
+        raw = http.headers.raw
+        if raw != self.raw:
+            self.merged = {key.lower(): value for key, value in http.headers.items()}
+            self.raw = raw
+        return self.merged
+
+
 def build_request(
-    build: Callable[..., httpx.Request],
+    http: httpx.Client | httpx.AsyncClient,
     settings: CallSettings,
     operation: Operation[Any],
     kwargs: Mapping[str, Any],
     overrides: PerCall,
 ) -> httpx.Request:
     built = operation_kwargs(operation, kwargs)
-    if settings.base_url:
-        built["url"] = settings.base_url + built["url"]
     extra_query = overrides.extra_query
     if settings.params or extra_query:
         built["params"] = {
@@ -118,22 +136,45 @@ def build_request(
     elif "params" in built and not built["params"]:
         # Generated code passes `params={}`: httpx then re-parses the whole URL (~18 us).
         del built["params"]
-    extra_headers = overrides.extra_headers
-    if settings.headers or extra_headers:
-        built["headers"] = {
-            **(settings.headers or {}),
-            **built.get("headers", {}),
-            **(extra_headers or {}),
-        }
-    timeout = overrides.timeout or settings.timeout
-    if timeout is not None:
-        built["timeout"] = timeout
     if "json" in built:
         # orjson writes the body's bytes directly: httpx's `json=` (json.dumps, then
         # .encode) holds two more copies of a base64 image, 5.3x its size at the peak
         # instead of 2.7x (python -m tools bench upload-memory, huggingface_json).
         built["content"] = orjson.dumps(built.pop("json"))
-    return build(**built)
+    timeout = overrides.timeout or settings.timeout
+    extra_headers = overrides.extra_headers
+    cache = settings.header_cache
+    if cache is None or not settings.base_url or http.cookies or http.params:
+        # The general path: httpx merges base URL, headers, cookies and parameters.
+        if settings.base_url:
+            built["url"] = settings.base_url + built["url"]
+        if settings.headers or extra_headers:
+            built["headers"] = {
+                **(settings.headers or {}),
+                **built.get("headers", {}),
+                **(extra_headers or {}),
+            }
+        if timeout is not None:
+            built["timeout"] = timeout
+        return http.build_request(**built)
+    # The usual path (an absolute URL, a client without cookies or default parameters):
+    # what httpx's build_request does, with the headers merged in one dict instead of one
+    # case-insensitive scan per header (about 8 us of a 100 us mocked call).
+    headers = {**cache.of(http), **(settings.headers or {})}
+    for source in (built.get("headers"), extra_headers):
+        if source:
+            headers.update((key.lower(), value) for key, value in source.items())
+    chosen = timeout or http.timeout
+    return httpx.Request(
+        built["method"],
+        settings.base_url + built["url"],
+        params=built.get("params"),
+        headers=headers,
+        content=built.get("content"),
+        data=built.get("data"),
+        files=built.get("files"),
+        extensions={"timeout": chosen.as_dict()},
+    )
 
 
 def connection_failure(
@@ -196,13 +237,13 @@ def exchange(
 
 def operation_flow(
     settings: CallSettings,
-    build: Callable[..., httpx.Request],
+    http: httpx.Client | httpx.AsyncClient,
     operation: Operation[T],
     kwargs: Mapping[str, Any],
     overrides: PerCall = NO_OVERRIDES,
 ) -> Flow[APIResponse[T]]:
     """One generated operation, from its arguments to the typed APIResponse."""
-    request = build_request(build, settings, operation, kwargs, overrides)
+    request = build_request(http, settings, operation, kwargs, overrides)
     retries = settings.max_retries if overrides.max_retries is None else overrides.max_retries
     return (yield from exchange(settings, operation, request, retries))
 
@@ -218,7 +259,7 @@ class PlanOutcome:
 
 def plan_flow(
     settings: CallSettings,
-    build: Callable[..., httpx.Request],
+    http: httpx.Client | httpx.AsyncClient,
     plan: Generator[Any, Any, Any],
     overrides: PerCall = NO_OVERRIDES,
 ) -> Flow[PlanOutcome]:
@@ -230,7 +271,7 @@ def plan_flow(
         step = next(plan)
         while True:
             response = yield from operation_flow(
-                settings, build, step.operation, step.kwargs, overrides
+                settings, http, step.operation, step.kwargs, overrides
             )
             responses.append(response)
             if response.error is not None:

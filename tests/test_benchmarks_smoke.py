@@ -57,6 +57,17 @@ def test_each_request_form_has_a_memory_figure(results: dict[str, Result]) -> No
     assert any("(binary)" in name for name in names)
 
 
+def test_every_peer_has_a_figure_or_a_reason(results: dict[str, Result]) -> None:
+    from tools.bench.peers import PEERS
+
+    names = [figure.name for figure in results["peers"].figures]
+    for peer in PEERS:
+        library = peer.label.split()[0]  # e.g. "huggingface_hub"
+        assert any(name.startswith(f"{peer.provider}: {library}") for name in names), peer
+    assert any(name.endswith(": AsyncClassifier / AsyncInferenceClient") for name in names)
+    assert any(name.startswith("classify() / reused Classifier") for name in names)
+
+
 def test_report_lists_every_figure(results: dict[str, Result]) -> None:
     ran = list(results.values())
     report = markdown(ran, quick=True, started=dt.datetime.now(dt.UTC), command="x")

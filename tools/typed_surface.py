@@ -10,6 +10,7 @@ they cannot drift from them; only the `provider` parameter differs per overload.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ def _parameters(
     for parameter in list(inspect.signature(function).parameters.values())[skip:]:
         annotation = str(parameter.annotation)
         for old, new in substitutions.items():
-            annotation = annotation.replace(old, new)
+            annotation = re.sub(rf"\b{old}\b", new, annotation)
         if parameter.name == "provider":
             annotation = provider
         if parameter.kind is parameter.VAR_KEYWORD:
@@ -141,7 +142,11 @@ def render(providers: list[Provider] | None = None) -> str:
     def typed_by(returns: Callable[[str], str]) -> Callable[[Provider | None], str]:
         return lambda p: returns(raw(p))
 
-    for cls, http in (("Classifier", "httpx.Client"), ("AsyncClassifier", "httpx.AsyncClient")):
+    pairs = (
+        ("Classifier", "httpx.Client", "httpx.BaseTransport"),
+        ("AsyncClassifier", "httpx.AsyncClient", "httpx.AsyncBaseTransport"),
+    )
+    for cls, http, transport in pairs:
         lines += ["", f"class {cls}(_classifier.{cls}[RawT]):"]
         lines += _docstring(getattr(_classifier, cls).__doc__, "    ")
         lines += _overloads(
@@ -150,7 +155,7 @@ def render(providers: list[Provider] | None = None) -> str:
             chosen,
             wrapped(cls),
             method=True,
-            substitutions={"H": http},
+            substitutions={"H": http, "TransportT": transport},
         )
         lines += [
             "    def __init__(self, provider: str, **kwargs: Any) -> None:",

@@ -62,7 +62,9 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("content-length", "0"))
             self.rfile.read(length)
             with state.lock:
-                state.requests.append(Seen("POST", self.path, dict(self.headers.items())))
+                state.requests.append(
+                    Seen("POST", self.path, {k.lower(): v for k, v in self.headers.items()})
+                )
             # The server sits at the provider's base path, so its routes match as they are.
             request = httpx.Request("POST", "http://127.0.0.1" + self.path)
             status, body = answer_for(self.server.provider)(request)

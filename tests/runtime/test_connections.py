@@ -44,7 +44,7 @@ def test_module_level_pools_follow_the_configuration() -> None:
                     IMAGE, provider="huggingface", api_key=key, base_url=server.base_url
                 )
         assert server.connections == 2  # one pool per credential
-        keys = {r.headers["Authorization"] for r in server.requests}
+        keys = {r.headers["authorization"] for r in server.requests}
         assert keys == {f"Bearer {KEY}", f"Bearer {KEY}-2"}
 
 
@@ -101,3 +101,67 @@ def test_sync_batch_shares_the_pool() -> None:
         assert all(item.ok for item in items)
         assert server.connections <= 3
         assert server.most_in_flight <= 3
+
+
+def test_aiohttp_transport_reuses_connections_and_answers_typed() -> None:
+    from image_classify import aiohttp_transport
+
+    async def main(url: str) -> int:
+        async with AsyncClassifier(
+            "huggingface", api_key=KEY, base_url=url, transport=aiohttp_transport()
+        ) as classifier:
+            results = await asyncio.gather(*(classifier.classify(IMAGE) for _ in range(20)))
+            for _ in range(CALLS):
+                await classifier.classify(IMAGE)
+            return sum(1 for r in results if r.top is not None)
+
+    with loopback("huggingface") as server:
+        assert asyncio.run(main(server.base_url)) == 20
+        assert len(server.requests) == 20 + CALLS
+        assert server.connections <= 20  # the burst's, reused by the 50 calls after it
+        agent = server.requests[0].headers["user-agent"]
+        assert agent.startswith("image-classify-sdk/")
+        assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_aiohttp_transport_caps_connections_when_asked() -> None:
+    from image_classify import aiohttp_transport
+
+    async def main(url: str) -> None:
+        async with AsyncClassifier(
+            "huggingface",
+            api_key=KEY,
+            base_url=url,
+            transport=aiohttp_transport(max_connections=3),
+        ) as classifier:
+            await asyncio.gather(*(classifier.classify(IMAGE) for _ in range(30)))
+
+    with loopback("huggingface") as server:
+        asyncio.run(main(server.base_url))
+        assert server.connections <= 3
+
+
+def test_aiohttp_transport_without_the_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from image_classify import OptionError, aiohttp_transport
+
+    monkeypatch.setitem(sys.modules, "httpx_aiohttp", None)  # as if not installed
+    with pytest.raises(OptionError, match=r"image-classify-sdk\[aiohttp\]"):
+        aiohttp_transport()
+
+
+def test_a_transport_and_a_client_of_ones_own_are_exclusive() -> None:
+    import httpx
+
+    from image_classify import OptionError
+
+    with pytest.raises(OptionError, match="not both"):
+        Classifier(
+            "huggingface",
+            api_key=KEY,
+            http_client=httpx.Client(),
+            transport=httpx.MockTransport(lambda r: httpx.Response(200)),
+        )

@@ -3,7 +3,8 @@
 Per provider (its default request form, benchmarks/data/classify-cases.toml), on one
 httpx.MockTransport answering each operation's documented success example:
 
-- ours: `classifier.classify(image)` on one reused instance: sniff the image, plan the
+- ours: `classifier.classify(image)` on one reused instance with its own pool (the mock as
+  its `transport`): sniff the image, plan the
   provider's calls, build the typed request, authenticate, send, parse into typed models,
   rank predictions;
 - raw: what hand-written httpx code would do for the same answer: `client.request(...)`
@@ -110,9 +111,8 @@ def bench_sync(case: Case, iterations: int, repeats: int) -> tuple[list[float], 
     raw = httpx.Client(transport=transport, **_credential(case.provider))
     kwargs = _classifier_kwargs(case)
     top_k = kwargs.pop("top_k", None)
-    ours: Classifier[Any] = Classifier(
-        case.provider, http_client=httpx.Client(transport=transport), **kwargs
-    )
+    # Its own pool (the default configuration), the mock as that pool's transport.
+    ours: Classifier[Any] = Classifier(case.provider, transport=transport, **kwargs)
 
     def raw_side() -> None:
         for call in calls:
@@ -141,9 +141,7 @@ def bench_async(case: Case, iterations: int, repeats: int) -> tuple[list[float],
 
     async def main() -> tuple[list[float], float, float]:
         raw = httpx.AsyncClient(transport=transport, **_credential(case.provider))
-        ours: AsyncClassifier[Any] = AsyncClassifier(
-            case.provider, http_client=httpx.AsyncClient(transport=transport), **kwargs
-        )
+        ours: AsyncClassifier[Any] = AsyncClassifier(case.provider, transport=transport, **kwargs)
 
         async def raw_side() -> None:
             for call in calls:

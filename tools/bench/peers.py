@@ -28,8 +28,10 @@ counts.
    Providers with a peer that needs sockets (edge_impulse, roboflow) run every side over
    sockets, the others on the MockTransport.
 2. 256 concurrent classifications over real sockets (Hugging Face): one `AsyncClassifier`
-   vs one huggingface_hub `AsyncInferenceClient` vs one raw `httpx.AsyncClient`, each with
-   its library's default connection pool.
+   and one huggingface_hub `AsyncInferenceClient`, each with its library's default pool,
+   against one raw `httpx.AsyncClient` with AsyncClassifier's pool (100 connections, all
+   kept alive); the same floor on `httpx2.AsyncClient` shows how much of the difference is
+   the HTTP client underneath.
 3. Module-level `image_classify.classify()` (which keeps a pooled client per settings)
    against a reused `Classifier`, sync, over real sockets (Hugging Face).
 
@@ -53,6 +55,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +64,8 @@ from typing import Any
 
 import httpx
 
+import image_classify
+from image_classify import AsyncClassifier, Classifier, aiohttp_transport
 from tools.bench import Figure
 from tools.bench.cases import (
     KEY,
@@ -79,6 +84,8 @@ CONCURRENT = 256
 CONCURRENT_TARGET = 1.0  # ours / AsyncInferenceClient
 MODULE_TARGET = 1.10  # classify() / a reused Classifier
 CONCURRENT_PROVIDER = "huggingface"
+POOL = None  # AsyncClassifier's default pool: no cap, one connection per request in flight
+FAST = "AsyncClassifier (aiohttp_transport)"
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,10 @@ class Plan:
     def max_requests(self) -> int:
         """An upper bound of what the local server will be asked (a bound, not a target)."""
         batches = self.rounds * self.repeats
-        per_call = 2 * 10 * (self.warmup + batches * self.socket_calls)  # 2 providers
-        concurrent = 3 * (1 + batches) * self.concurrent
+        # Sides: <= 6 per provider over sockets (2 providers), 4 concurrent, 3 module-level;
+        # IMG Processing's 2 requests per image are on the MockTransport.
+        per_call = 2 * 6 * (self.warmup + batches * self.socket_calls)
+        concurrent = 4 * (self.warmup + batches) * self.concurrent
         module = 3 * (self.warmup + batches * self.socket_calls)
         return 2 * (per_call + concurrent + module) + 100
 
@@ -104,7 +113,7 @@ class Plan:
 def _plan(quick: bool, runs: int) -> Plan:
     if quick:
         return Plan(1, 1, 1, 1, 1, 8, heavy_peers=False)
-    return Plan(200, 100, 3, runs, 5, CONCURRENT, heavy_peers=True)
+    return Plan(200, 100, 5, runs, 5, CONCURRENT, heavy_peers=True)
 
 
 # --------------------------------------------------------------------------- network guard
@@ -232,7 +241,7 @@ class Target:
         return httpx.AsyncClient()
 
     def answer(self, method: str, path: str) -> tuple[int, bytes]:
-        """The documented answer for a request (for transports other than httpx's)."""
+        """The documented answer for a request, by method and path (the provider's own)."""
         for route in routes(self.provider):
             if route.method == method and route.pattern.match(path):
                 return route.status, route.body
@@ -270,8 +279,6 @@ def _common(case: Case, target: Target) -> tuple[dict[str, Any], int | None]:
 def _reference(case: Case, target: Target, image: bytes) -> tuple[Any, list[Exchange]]:
     """One classification by our Classifier, recorded: its result (the model and top label
     the other sides must match) and the requests it made (what raw httpx replays)."""
-    from image_classify import Classifier
-
     recorded: list[Exchange] = []
     prefix = "" if target.transport is not None else f"/{target.provider}"
 
@@ -299,15 +306,16 @@ def _our_top(result: Any) -> str:
 def _our_sides(case: Case, target: Target, env: Env) -> list[Side]:
     """Classifier and AsyncClassifier, each made once and reused; on the MockTransport they
     get an httpx client over it, over sockets they make their own pools."""
-    from image_classify import AsyncClassifier, Classifier
-
     common, top_k = _common(case, target)
     if target.transport is None:
         sync_client = Classifier(case.provider, **common)
         async_client = AsyncClassifier(case.provider, **common)
     else:
-        sync_client = Classifier(case.provider, http_client=target.sync_http(), **common)
-        async_client = AsyncClassifier(case.provider, http_client=target.async_http(), **common)
+        sync_http, async_http = target.sync_http(), target.async_http()
+        env.close_later(sync_http.close)  # a caller's client: the Classifier leaves it open
+        env.close_later(async_http.aclose)
+        sync_client = Classifier(case.provider, http_client=sync_http, **common)
+        async_client = AsyncClassifier(case.provider, http_client=async_http, **common)
     env.close_later(sync_client.close)
     env.close_later(async_client.aclose)
     image = env.image
@@ -362,8 +370,8 @@ class Unavailable(Exception):
 
 
 def _import(module: str, distribution: str) -> ModuleType:
-    """The peers are imported as plain modules (typed as Any): they are optional, and
-    mypy following the cloudflare SDK's thousands of typed modules would take minutes."""
+    """The peers are imported by name, as modules typed Any: they are optional, and mypy
+    following the cloudflare SDK's typed modules alone adds ~40 s to a cold run here."""
     try:
         return importlib.import_module(module)
     except ImportError as exc:
@@ -607,10 +615,7 @@ PEERS = (
         "inference-sdk",
         True,
         _roboflow,
-        not_in_extra=(
-            "inference-sdk is not in the bench extra: 1.8.3 needs pillow<13 (the dev extra "
-            "pins 13.0.0) and brings opencv, numpy, scipy, matplotlib and av (~630 MB)"
-        ),
+        not_in_extra="not in the bench extra: it needs pillow<13, and ~630 MB (see notes)",
     ),
 )
 
@@ -731,15 +736,21 @@ def _per_call_figures(case: Case, env: Env) -> list[Figure]:
 
 def _concurrent_figures(env: Env) -> list[Figure]:
     """AsyncClassifier vs AsyncInferenceClient vs raw httpx.AsyncClient, N at once."""
-    from image_classify import AsyncClassifier
-
     case = next(c for c in provider_cases() if c.provider == CONCURRENT_PROVIDER)
     target = _target(case.provider, env, sockets=True)
     reference, recorded = _reference(case, target, env.image)
     (exchange,) = recorded
     ours = AsyncClassifier(case.provider, api_key=KEY, base_url=target.base_url)
     env.close_later(ours.aclose)
-    raw = httpx.AsyncClient()
+    # The same with aiohttp under httpx (the `aiohttp` extra, in the dev extra).
+    fast = AsyncClassifier(
+        case.provider, api_key=KEY, base_url=target.base_url, transport=aiohttp_transport()
+    )
+    env.close_later(fast.aclose)
+    # The floor: a pool like AsyncClassifier's (no cap, every connection kept alive; httpx's
+    # default keeps 20 idle, so each burst would reopen most of its connections).
+    pool = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
+    raw = httpx.AsyncClient(limits=pool)
     env.close_later(raw.aclose)
     image = env.image
 
@@ -752,6 +763,7 @@ def _concurrent_figures(env: Env) -> list[Figure]:
     sides = [
         Side("raw httpx.AsyncClient", raw_call, True),
         Side("AsyncClassifier", lambda: ours.classify(image), True, _our_top),
+        Side(FAST, lambda: fast.classify(image), True, _our_top),
     ]
     n = env.plan.concurrent
     prefix = f"{n} concurrent (127.0.0.1)"
@@ -765,8 +777,27 @@ def _concurrent_figures(env: Env) -> list[Figure]:
         sides.append(
             Side("AsyncInferenceClient", lambda: peer.image_classification(image), True, _hf_top)
         )
+        # The same floor on httpx2 (huggingface_hub's HTTP client, an httpx fork): how much of
+        # the difference is the HTTP client underneath rather than the code above it.
+        httpx2 = importlib.import_module("httpx2")
+        raw2 = httpx2.AsyncClient(
+            limits=httpx2.Limits(max_connections=POOL, max_keepalive_connections=POOL)
+        )
+        env.close_later(raw2.aclose)
+
+        async def raw2_call() -> Any:
+            response = await raw2.request(
+                exchange.method, exchange.url, headers=exchange.headers, content=exchange.body
+            )
+            return json.loads(response.content)
+
+        sides.append(Side("raw httpx2.AsyncClient", raw2_call, True))
     except Unavailable as exc:
-        for name in ("AsyncInferenceClient", "AsyncClassifier / AsyncInferenceClient"):
+        for name in (
+            "AsyncInferenceClient",
+            "AsyncClassifier / AsyncInferenceClient",
+            "raw httpx2.AsyncClient",
+        ):
             unavailable.append(Figure(NAME, f"{prefix}: {name}", "x", (), unavailable=str(exc)))
     times = _rounds(sides, env, lambda side: _concurrently(side, env, n), str(reference.top.label))
 
@@ -782,7 +813,15 @@ def _concurrent_figures(env: Env) -> list[Figure]:
             _ratios(times, "AsyncClassifier", raw_label),
             None,
             f"{ms('AsyncClassifier')} for {n} vs raw {ms(raw_label)} (best round)",
-        )
+        ),
+        Figure(
+            NAME,
+            f"{prefix}: {FAST}",
+            "x",
+            _ratios(times, FAST, raw_label),
+            None,
+            f"{ms(FAST)} for {n} vs raw {ms(raw_label)} (best round)",
+        ),
     ]
     if "AsyncInferenceClient" in times:
         figures += [
@@ -802,15 +841,29 @@ def _concurrent_figures(env: Env) -> list[Figure]:
                 CONCURRENT_TARGET,
                 f"{ms('AsyncClassifier')} vs {ms('AsyncInferenceClient')} for {n}",
             ),
+            Figure(
+                NAME,
+                f"{prefix}: {FAST} / AsyncInferenceClient",
+                "x",
+                _ratios(times, FAST, "AsyncInferenceClient"),
+                CONCURRENT_TARGET,
+                f"{ms(FAST)} vs {ms('AsyncInferenceClient')} for {n}",
+            ),
+            Figure(
+                NAME,
+                f"{prefix}: raw httpx2.AsyncClient",
+                "x",
+                _ratios(times, "raw httpx2.AsyncClient", raw_label),
+                None,
+                f"{ms('raw httpx2.AsyncClient')} for {n} vs raw httpx {ms(raw_label)}: the "
+                "HTTP client under AsyncInferenceClient, same requests, same pool size",
+            ),
         ]
     return figures + unavailable
 
 
 def _module_level_figures(env: Env) -> list[Figure]:
     """classify() (pooled internally) vs one reused Classifier, sync, real sockets."""
-    import image_classify
-    from image_classify import Classifier
-
     case = next(c for c in provider_cases() if c.provider == CONCURRENT_PROVIDER)
     target = _target(case.provider, env, sockets=True)
     reference, recorded = _reference(case, target, env.image)
@@ -850,6 +903,10 @@ def run(quick: bool, runs: int) -> list[Figure]:
     tables = {case.provider: route_table(routes(case.provider)) for case in provider_cases()}
     figures: list[Figure] = []
     with contextlib.ExitStack() as stack:
+        stack.enter_context(warnings.catch_warnings())
+        # huggingface_hub's async client sends raw bytes as `data=`, which httpx2 deprecates:
+        # the library's own warning, once per call site.
+        warnings.filterwarnings("ignore", "Use 'content=", DeprecationWarning, r"httpx2\.")
         runner = stack.enter_context(asyncio.Runner())
         server = stack.enter_context(
             PeerServer(tables, max_requests=plan.max_requests, max_seconds=1800)
