@@ -17,7 +17,8 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  # bench: the peer SDKs that `python -m tools bench peers` measures (its smoke test runs them).
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
