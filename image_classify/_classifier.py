@@ -314,9 +314,10 @@ class _Base(Generic[RawT, H, TransportT]):
             options = {**config.options, **options}
         else:
             options = config.options
-        _check_top_k(top_k)
-        if top_k is not None and "top_k" in adapter.OPTIONS:
-            options = {**options, "top_k": top_k}
+        if top_k is not None:
+            _check_top_k(top_k)
+            if "top_k" in adapter.OPTIONS:
+                options = {**options, "top_k": top_k}
         chosen = model if model is not None else config.model
         if chosen is None:
             chosen = adapter.DEFAULT_MODEL
@@ -329,7 +330,7 @@ class _Base(Generic[RawT, H, TransportT]):
             model=chosen,
             predictions=ranked(adapter.predictions(raw), top_k),
             raw=raw,
-            bounding_boxes=adapter.boxes(raw) if hasattr(adapter, "boxes") else [],
+            bounding_boxes=boxes(raw) if (boxes := getattr(adapter, "boxes", None)) else [],
         )
         return ClassificationResponse(result, outcome.responses, outcome.elapsed)
 

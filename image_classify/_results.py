@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -119,7 +120,10 @@ def raw_to_json(raw: Any) -> Any:
     return raw
 
 
+_score = operator.attrgetter("score")
+
+
 def ranked(predictions: list[Prediction], top_k: int | None) -> list[Prediction]:
     """Highest score first (stable for ties), trimmed to `top_k`."""
-    ordered = sorted(predictions, key=lambda p: p.score, reverse=True)
+    ordered = sorted(predictions, key=_score, reverse=True)
     return ordered if top_k is None else ordered[:top_k]
