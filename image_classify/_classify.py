@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import sys
 import threading
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Hashable, Iterable, Iterator
@@ -20,7 +21,7 @@ import httpx
 
 from image_classify._auth import credential_from_env
 from image_classify._classifier import AsyncClassifier, BatchItem, Classifier
-from image_classify._factory import DEFAULT_TIMEOUT
+from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from image_classify._images import ImageSource
 from image_classify._options import Timeout, as_timeout
 from image_classify._providers import provider_info, resolve_base_url
@@ -90,6 +91,32 @@ def _async_classifier(
     return found
 
 
+def _over_callers(
+    api_key: str | None, base_url: str | None, timeout: Any, max_retries: int | None
+) -> dict[str, Any]:
+    """A one-off classifier's settings over a caller's httpx client (which pools itself)."""
+    return {
+        "api_key": api_key,
+        "base_url": base_url,
+        "timeout": DEFAULT_TIMEOUT if timeout is None else timeout,
+        "max_retries": DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+    }
+
+
+def _sync_for(
+    provider: str,
+    api_key: str | None,
+    base_url: str | None,
+    timeout: Any,
+    max_retries: int | None,
+    http_client: httpx.Client | None,
+) -> Classifier[Any]:
+    if http_client is None:
+        return _sync_classifier(provider, api_key, base_url, timeout, max_retries)
+    settings = _over_callers(api_key, base_url, timeout, max_retries)
+    return Classifier(provider, http_client=http_client, **settings)
+
+
 @atexit.register
 def close_shared() -> None:
     """Close every shared sync pool (run at interpreter exit)."""
@@ -122,18 +149,8 @@ def classify(
     `wait_for_model`, `use_cache`, Cloudflare `account_id`. Errors are the runtime's
     typed errors (image_classify.errors). Calls with the same configuration share one
     pooled Classifier; `http_client`: an httpx.Client to use instead, left open."""
-    if http_client is not None:
-        one_off: Classifier[Any] = Classifier(
-            provider,
-            api_key=api_key,
-            base_url=base_url,
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            max_retries=2 if max_retries is None else max_retries,
-            http_client=http_client,
-        )
-        return one_off.classify(image, model=model, top_k=top_k, **options)
-    shared = _sync_classifier(provider, api_key, base_url, timeout, max_retries)
-    return shared.classify(image, model=model, top_k=top_k, **options)
+    classifier = _sync_for(provider, api_key, base_url, timeout, max_retries, http_client)
+    return classifier.classify(image, model=model, top_k=top_k, **options)
 
 
 async def aclassify(
@@ -150,18 +167,13 @@ async def aclassify(
     **options: Any,
 ) -> ClassificationResult[Any]:
     """The async twin of `classify()`; `http_client` is an httpx.AsyncClient."""
-    if http_client is not None:
-        one_off: AsyncClassifier[Any] = AsyncClassifier(
-            provider,
-            api_key=api_key,
-            base_url=base_url,
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            max_retries=2 if max_retries is None else max_retries,
-            http_client=http_client,
-        )
-        return await one_off.classify(image, model=model, top_k=top_k, **options)
-    shared = _async_classifier(provider, api_key, base_url, timeout, max_retries)
-    return await shared.classify(image, model=model, top_k=top_k, **options)
+    classifier: AsyncClassifier[Any]
+    if http_client is None:
+        classifier = _async_classifier(provider, api_key, base_url, timeout, max_retries)
+    else:
+        settings = _over_callers(api_key, base_url, timeout, max_retries)
+        classifier = AsyncClassifier(provider, http_client=http_client, **settings)
+    return await classifier.classify(image, model=model, top_k=top_k, **options)
 
 
 def classify_many(
@@ -181,21 +193,8 @@ def classify_many(
     per image in input order, as soon as it and those before it are done. A failed image
     is reported in its item and the batch goes on. A progress bar shows on stderr when it
     is a terminal (or when `progress=True`). Works inside a running event loop too."""
-    import sys
-
     show = sys.stderr.isatty() if progress is None else progress
-    classifier: Classifier[Any]
-    if http_client is not None:
-        classifier = Classifier(
-            provider,
-            api_key=api_key,
-            base_url=base_url,
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            max_retries=2 if max_retries is None else max_retries,
-            http_client=http_client,
-        )
-    else:
-        classifier = _sync_classifier(provider, api_key, base_url, timeout, max_retries)
+    classifier = _sync_for(provider, api_key, base_url, timeout, max_retries, http_client)
     return classifier.classify_many(images, concurrency=concurrency, progress=show, **kwargs)
 
 

@@ -76,6 +76,7 @@ from tools.bench.cases import (
     routes,
     sample_image,
 )
+from tools.bench.concurrency import Exchange  # a recorded request, replayed by the raw sides
 from tools.bench.peer_server import PeerServer, route_table
 from tools.manifest import select
 
@@ -179,14 +180,6 @@ class Side:
     call: Callable[[], Any]  # one classification: its result, or an awaitable of it
     is_async: bool
     top: Callable[[Any], str] | None = None  # the top label out of a result, to check it
-
-
-@dataclass(frozen=True)
-class Exchange:
-    method: str
-    url: str
-    headers: list[tuple[str, str]]
-    body: bytes
 
 
 @dataclass
