@@ -30,6 +30,7 @@ from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ssl_co
 from image_classify._images import ImageSource, load_image
 from image_classify._logs import configure_logging
 from image_classify._options import Timeout, as_timeout, check_retries
+from image_classify._pool import AsyncPoolClient, PoolClient
 from image_classify._providers import ProviderInfo, provider_info, resolve_base_url
 from image_classify._responses import APIResponse
 from image_classify._results import ClassificationResult, ranked
@@ -392,7 +393,7 @@ class Classifier(_Base[RawT, httpx.Client, httpx.BaseTransport]):
     def _new_http(
         self, config: _Config, max_connections: int | None, transport: httpx.BaseTransport | None
     ) -> httpx.Client:
-        return httpx.Client(
+        return PoolClient(
             transport=transport,
             base_url=config.base_url,
             headers={"User-Agent": user_agent(), **config.default_headers},
@@ -527,7 +528,7 @@ class AsyncClassifier(_Base[RawT, httpx.AsyncClient, httpx.AsyncBaseTransport]):
         max_connections: int | None,
         transport: httpx.AsyncBaseTransport | None,
     ) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
+        return AsyncPoolClient(
             transport=transport,
             base_url=config.base_url,
             headers={"User-Agent": user_agent(), **config.default_headers},

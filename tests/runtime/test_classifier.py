@@ -401,3 +401,22 @@ def test_module_level_functions_take_the_classifier_options(
 
 
 Factory = Callable[..., Any]
+
+
+def test_the_pool_still_keeps_cookies_a_server_sets() -> None:
+    # The pool skips httpx's cookie handling only for responses without Set-Cookie.
+    recorder = Recorder("huggingface")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = recorder(request)
+        if len(recorder.requests) == 1:
+            answer.headers["set-cookie"] = "session=abc; Path=/"
+        return answer
+
+    with Classifier("huggingface", api_key=KEY, transport=httpx.MockTransport(handler)) as hf:
+        hf.classify(IMAGE)
+        hf.classify(IMAGE)
+        assert dict(hf.http_client.cookies) == {"session": "abc"}
+    first, second = recorder.requests
+    assert "cookie" not in first.headers
+    assert second.headers["cookie"] == "session=abc"
