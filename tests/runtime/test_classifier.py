@@ -420,3 +420,19 @@ def test_the_pool_still_keeps_cookies_a_server_sets() -> None:
     first, second = recorder.requests
     assert "cookie" not in first.headers
     assert second.headers["cookie"] == "session=abc"
+
+
+def test_module_level_calls_over_a_callers_client_reuse_one_classifier() -> None:
+    from image_classify import _classify
+
+    recorder = Recorder("huggingface")
+    http = httpx.Client(transport=httpx.MockTransport(recorder))
+    for _ in range(3):
+        image_classify.classify(IMAGE, provider="huggingface", api_key=KEY, http_client=http)
+    image_classify.classify(IMAGE, provider="huggingface", api_key=KEY + "-2", http_client=http)
+    over_http = [c for c in _classify._over_callers_cache.values() if c.http_client is http]
+    assert len(over_http) == 2  # one per credential
+    assert {r.headers["authorization"] for r in recorder.requests} == {
+        f"Bearer {KEY}",
+        f"Bearer {KEY}-2",
+    }
