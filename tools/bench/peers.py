@@ -297,18 +297,11 @@ def _our_top(result: Any) -> str:
 
 
 def _our_sides(case: Case, target: Target, env: Env) -> list[Side]:
-    """Classifier and AsyncClassifier, each made once and reused; on the MockTransport they
-    get an httpx client over it, over sockets they make their own pools."""
+    """Classifier and AsyncClassifier, each made once and reused, each with the pool it
+    builds itself (their default configuration); on the MockTransport, as its transport."""
     common, top_k = _common(case, target)
-    if target.transport is None:
-        sync_client = Classifier(case.provider, **common)
-        async_client = AsyncClassifier(case.provider, **common)
-    else:
-        sync_http, async_http = target.sync_http(), target.async_http()
-        env.close_later(sync_http.close)  # a caller's client: the Classifier leaves it open
-        env.close_later(async_http.aclose)
-        sync_client = Classifier(case.provider, http_client=sync_http, **common)
-        async_client = AsyncClassifier(case.provider, http_client=async_http, **common)
+    sync_client = Classifier(case.provider, transport=target.transport, **common)
+    async_client = AsyncClassifier(case.provider, transport=target.transport, **common)
     env.close_later(sync_client.close)
     env.close_later(async_client.aclose)
     image = env.image
