@@ -8,14 +8,16 @@ and the environment variables that may hold the key (first one set wins).
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Generator
 from typing import Any
 
 import httpx
 
+from image_classify._core import origin
 from image_classify._providers import ProviderInfo
 from image_classify._redaction import MASK, register_secret
-from image_classify.errors import MissingCredentialsError
+from image_classify.errors import MissingCredentialsError, OptionError
 
 
 class ManifestAuth(httpx.Auth):
@@ -39,6 +41,9 @@ class ManifestAuth(httpx.Auth):
         # The runtime options (image_classify._options.ClientOptions) of the factory-made
         # generated client this auth belongs to, and what call() derives from them.
         self.options: Any = None
+        # The provider's (scheme, host, port), set by the client factory: the credential is
+        # added to requests for that origin only.
+        self.origin: tuple[str, str, int | None] | None = None
         self.call_settings: Any = None
         register_secret(self, secret)
 
@@ -47,6 +52,9 @@ class ManifestAuth(httpx.Auth):
         return query.startswith(self._query_marker) or b"&" + self._query_marker in query
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.origin is not None and origin(request.url) != self.origin:
+            yield request  # another origin (a redirect hop): never the provider's credential
+            return
         if self.style == "query":
             if not self._has_query_key(request.url):
                 request.url = request.url.copy_set_param(self.name, self._secret)
@@ -71,6 +79,7 @@ def credential_from_env(info: ProviderInfo) -> str:
     for variable in info.auth.env:
         value = os.environ.get(variable, "").strip()
         if value:
+            check_key(value, info, f"${variable}")
             return value
     names = " or ".join(info.auth.env)
     raise MissingCredentialsError(
@@ -89,5 +98,25 @@ def auth_for(info: ProviderInfo, api_key: str | None) -> ManifestAuth:
             provider=info.key,
             variables=info.auth.env,
         )
+    if api_key is not None:
+        check_key(api_key, info, "api_key")
     secret = credential_from_env(info) if api_key is None else api_key
     return ManifestAuth(info.auth.style, info.auth.name, secret)
+
+
+def check_key(key: str, info: ProviderInfo, source: str) -> None:
+    """A key with whitespace around it or control characters in it (a trailing newline from
+    a file) would be sent as it is, or end in an httpx error that prints it: refuse it at
+    once, naming where it came from and never showing it."""
+    if not isinstance(key, str):
+        raise OptionError(f"{source} for {info.title} must be a str, got {type(key).__name__}.")
+    if key != key.strip():
+        raise OptionError(
+            f"{source} for {info.title} ({info.key}) has whitespace around it (a trailing "
+            "newline read from a file?); pass the key alone, e.g. key.strip()."
+        )
+    if any(unicodedata.category(c) == "Cc" or c.isspace() for c in key):
+        raise OptionError(
+            f"{source} for {info.title} ({info.key}) contains control or space characters; "
+            "an API key is one printable word. Check how it was read."
+        )

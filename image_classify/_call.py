@@ -33,13 +33,13 @@ class GeneratedClient(Protocol):
     def get_async_httpx_client(self) -> httpx.AsyncClient: ...
 
 
-def _settings(client: GeneratedClient) -> CallSettings:
+def _settings(client: GeneratedClient, http: httpx.Client | httpx.AsyncClient) -> CallSettings:
     """The client's settings, derived from its options once and kept on its auth."""
     carrier = carrier_of(client)
     options = options_of(client)
     if carrier is not None:
         cached = carrier.call_settings
-        if cached is not None and cached[0] is options:
+        if cached is not None and cached[0] is options and cached[2] is http:
             settings: CallSettings = cached[1]
             return settings
     settings = CallSettings(
@@ -54,9 +54,11 @@ def _settings(client: GeneratedClient) -> CallSettings:
         max_retries=options.max_retries,
         sleep=options.sleep,
         async_sleep=options.async_sleep,
+        follow_redirects=http.follow_redirects,
+        max_redirects=http.max_redirects,
     )
     if carrier is not None:
-        carrier.call_settings = (options, settings)
+        carrier.call_settings = (options, settings, http)
     return settings
 
 
@@ -78,8 +80,8 @@ def call_detailed(
     """Send the operation; return the whole response. Raises only when there is no
     response (APIConnectionError / APITimeoutError, after retries); an error status is in
     `.error`. A keyword the operation does not take is an OptionError naming its parameters."""
-    settings = _settings(client)
     http = client.get_httpx_client()
+    settings = _settings(client, http)
     flow = operation_flow(settings, http, operation, kwargs, _overrides(timeout, max_retries))
     return run(flow, http, settings.auth, settings.sleep)
 
@@ -107,8 +109,8 @@ async def acall_detailed(
     **kwargs: Any,
 ) -> APIResponse[T]:
     """The async twin of call_detailed (the client's httpx.AsyncClient)."""
-    settings = _settings(client)
     http = client.get_async_httpx_client()
+    settings = _settings(client, http)
     flow = operation_flow(settings, http, operation, kwargs, _overrides(timeout, max_retries))
     return await arun(flow, http, settings.auth, settings.async_sleep)
 

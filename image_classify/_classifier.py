@@ -236,6 +236,8 @@ class _Base(Generic[RawT, H, TransportT]):
             timeout=timeout,
             max_retries=config.max_retries,
             header_cache=HeaderCache(),
+            follow_redirects=http.follow_redirects,
+            max_redirects=http.max_redirects,
             sleep=time.sleep,
             async_sleep=asyncio.sleep,
         )

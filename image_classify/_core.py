@@ -54,6 +54,10 @@ class CallSettings:
     max_retries: int = 2
     # Set where requests carry absolute URLs (client objects): they are built directly.
     header_cache: HeaderCache | None = None
+    # The caller's httpx client's choice: the drivers never let httpx follow a redirect
+    # (it would copy an x-api-key to any host); the flow follows it, credentials checked.
+    follow_redirects: bool = False
+    max_redirects: int = 20
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
@@ -194,6 +198,29 @@ def connection_failure(
     return error
 
 
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """(scheme, host, port): what must match for a credential to travel."""
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default
+
+
+def without_foreign_credentials(
+    request: httpx.Request, first: httpx.Request, info: ProviderInfo
+) -> httpx.Request:
+    """A redirect hop to another origin than the provider's (scheme, host and port of the
+    request we built; https -> http is another origin too) goes without the credential,
+    wherever the manifest puts it: httpx itself strips only Authorization, and a query
+    key would travel in a Location that repeats it."""
+    if origin(request.url) == origin(first.url):
+        return request
+    name = info.auth.name
+    request.headers.pop(name, None)
+    request.headers.pop("authorization", None)
+    if info.auth.style == "query" and name in request.url.params:
+        request.url = request.url.copy_remove_param(name)
+    return request
+
+
 def exchange(
     settings: CallSettings,
     operation: Operation[T],
@@ -210,6 +237,17 @@ def exchange(
             log_request(request, attempt, max_retries + 1)
         started = time.perf_counter()
         answer = yield request
+        hops = 0
+        while settings.follow_redirects and isinstance(answer, httpx.Response):
+            hop = answer.next_request
+            if hop is None:
+                break
+            hops += 1
+            if hops > settings.max_redirects:
+                limit = f"more than {settings.max_redirects} redirects"
+                answer = httpx.TooManyRedirects(limit, request=hop)
+                break
+            answer = yield without_foreign_credentials(hop, request, info)
         outcome: httpx.Response | APIConnectionError
         if isinstance(answer, httpx.Response):
             outcome = answer

@@ -23,7 +23,11 @@ def run(flow: Flow[T], http: httpx.Client, auth: AuthChoice, sleep: Callable[[fl
                 step = flow.send(None)
                 continue
             try:
-                answer: httpx.Response | httpx.RequestError = send(step, auth=auth)  # type: ignore[arg-type]
+                answer: httpx.Response | httpx.RequestError = send(
+                    step,  # type: ignore[arg-type]
+                    auth=auth,
+                    follow_redirects=False,  # the flow decides, per hop (_core.exchange)
+                )
             except httpx.RequestError as exc:
                 answer = exc
             step = flow.send(answer)
@@ -47,7 +51,11 @@ async def arun(
                 step = flow.send(None)
                 continue
             try:
-                answer: httpx.Response | httpx.RequestError = await send(step, auth=auth)  # type: ignore[arg-type]
+                answer: httpx.Response | httpx.RequestError = await send(
+                    step,  # type: ignore[arg-type]
+                    auth=auth,
+                    follow_redirects=False,  # the flow decides, per hop (_core.exchange)
+                )
             except httpx.RequestError as exc:
                 answer = exc
             step = flow.send(answer)

@@ -17,6 +17,7 @@ from typing import Any, Final
 import httpx
 
 from image_classify._auth import ManifestAuth, auth_for
+from image_classify._core import origin
 from image_classify._logs import configure_logging
 from image_classify._options import ClientOptions, Timeout, as_timeout, check_retries
 from image_classify._providers import provider_info, resolve_base_url
@@ -78,6 +79,7 @@ def client(
     info = provider_info(provider)
     auth = auth_for(info, api_key)
     url = resolve_base_url(info, base_url)
+    auth.origin = origin(httpx.URL(url))
     retries = check_retries(max_retries)
     extra = dict(headers or {})
     # None means no timeout at all, as in httpx (an httpx.Timeout(None), sent per request).
