@@ -24,7 +24,14 @@ from typing import Any, Generic, Self, TypeVar
 import httpx
 
 from image_classify._auth import ManifestAuth, auth_for
-from image_classify._core import CallSettings, Flow, HeaderCache, PerCall, plan_flow
+from image_classify._core import (
+    DEFAULT_MAX_RETRY_WAIT,
+    CallSettings,
+    Flow,
+    HeaderCache,
+    PerCall,
+    plan_flow,
+)
 from image_classify._drivers import arun, run
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ssl_context
 from image_classify._images import ImageSource, load_image
@@ -32,8 +39,8 @@ from image_classify._logs import configure_logging
 from image_classify._options import Timeout, as_timeout, check_retries
 from image_classify._pool import AsyncPoolClient, PoolClient
 from image_classify._providers import ProviderInfo, provider_info, resolve_base_url
-from image_classify._responses import APIResponse
-from image_classify._results import ClassificationResult, ranked
+from image_classify._responses import APIResponse, malformed_answer
+from image_classify._results import ClassificationResult, checked, ranked
 from image_classify._version import user_agent
 from image_classify.adapters import adapter_for
 from image_classify.errors import ImageClassifyError, OptionError
@@ -108,6 +115,7 @@ class _Config:
     base_url: str
     timeout: httpx.Timeout | None  # None: the caller's httpx client's own
     max_retries: int
+    max_retry_wait: float
     default_headers: Mapping[str, str]
     options: Mapping[str, Any]  # provider options, defaults for every call
 
@@ -125,6 +133,12 @@ def _check_options(adapter: ModuleType, provider: str, options: Mapping[str, Any
 def _check_top_k(top_k: int | None) -> None:
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
         raise OptionError(f"top_k must be a positive integer, got {top_k!r}.")
+
+
+def _check_wait(seconds: float) -> float:
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= 0:
+        raise OptionError(f"max_retry_wait must be seconds >= 0, got {seconds!r}.")
+    return float(seconds)
 
 
 def _check_concurrency(concurrency: int) -> None:
@@ -154,6 +168,7 @@ class _Base(Generic[RawT, H, TransportT]):
         http_client: H | None = None,
         max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
         transport: TransportT | None = None,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         **options: Any,
     ) -> None:
         configure_logging()
@@ -181,6 +196,7 @@ class _Base(Generic[RawT, H, TransportT]):
             base_url=resolve_base_url(info, base_url),
             timeout=chosen,
             max_retries=check_retries(max_retries),
+            max_retry_wait=_check_wait(max_retry_wait),
             default_headers=dict(default_headers or {}),
             options=dict(options),
         )
@@ -235,6 +251,7 @@ class _Base(Generic[RawT, H, TransportT]):
             params=(config.auth.query_params or None) if own_auth else None,
             timeout=timeout,
             max_retries=config.max_retries,
+            max_retry_wait=config.max_retry_wait,
             header_cache=HeaderCache(),
             follow_redirects=http.follow_redirects,
             max_redirects=http.max_redirects,
@@ -278,6 +295,7 @@ class _Base(Generic[RawT, H, TransportT]):
         base_url: str | None = None,
         timeout: Timeout | None = None,
         max_retries: int | None = None,
+        max_retry_wait: float | None = None,
         default_headers: Mapping[str, str] | None = None,
         **options: Any,
     ) -> Self:
@@ -296,6 +314,8 @@ class _Base(Generic[RawT, H, TransportT]):
             changes["timeout"] = as_timeout(timeout)
         if max_retries is not None:
             changes["max_retries"] = check_retries(max_retries)
+        if max_retry_wait is not None:
+            changes["max_retry_wait"] = _check_wait(max_retry_wait)
         if default_headers is not None:
             changes["default_headers"] = {**config.default_headers, **default_headers}
         if options:
@@ -328,12 +348,19 @@ class _Base(Generic[RawT, H, TransportT]):
         plan = adapter.plan(loaded, chosen, options)
         outcome = yield from plan_flow(self._settings, self._http, plan, overrides)
         raw = outcome.raw
+        try:
+            predictions = checked(adapter.predictions(raw))
+            boxes = adapter.boxes(raw) if hasattr(adapter, "boxes") else []
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            # A 200 whose JSON has the documented keys with the wrong types (a score
+            # "high", a label null): the generated models do not check types.
+            raise malformed_answer(config.info, outcome.responses[-1], exc) from None
         result: ClassificationResult[RawT] = ClassificationResult(
             provider=config.info.key,
             model=chosen,
-            predictions=ranked(adapter.predictions(raw), top_k),
+            predictions=ranked(predictions, top_k),
             raw=raw,
-            bounding_boxes=boxes(raw) if (boxes := getattr(adapter, "boxes", None)) else [],
+            bounding_boxes=boxes,
         )
         return ClassificationResponse(result, outcome.responses, outcome.elapsed)
 
@@ -389,7 +416,8 @@ class Classifier(_Base[RawT, httpx.Client, httpx.BaseTransport]):
     the provider's server), `timeout` (seconds or httpx.Timeout; None: none),
     `max_retries`, `default_headers`, `http_client` (an httpx.Client used as it is, left
     open), `max_connections` (a cap on the pool; default none: it grows to the concurrency
-    asked for), `transport` (an httpx transport for that pool: a mock, a proxy's), and
+    asked for), `transport` (an httpx transport for that pool: a mock, a proxy's),
+    `max_retry_wait` (seconds all retry waits of a call may add up to, default 120), and
     provider options as keywords."""
 
     def _new_http(

@@ -35,6 +35,9 @@ from image_classify._retry import retry_delay
 from image_classify.errors import APIConnectionError, APITimeoutError, OptionError
 
 T = TypeVar("T")
+# A server advising Retry-After: 1000000000, or a hundred images all answered 429, must not
+# hold a caller for half an hour: past this much waiting, the last outcome stands.
+DEFAULT_MAX_RETRY_WAIT = 120.0
 Step = httpx.Request | float
 Flow = Generator[Step, Any, T]
 AuthChoice = httpx.Auth | httpx._client.UseClientDefault
@@ -58,6 +61,8 @@ class CallSettings:
     # (it would copy an x-api-key to any host); the flow follows it, credentials checked.
     follow_redirects: bool = False
     max_redirects: int = 20
+    # The most a call waits between its retries, all waits together (seconds).
+    max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
@@ -231,6 +236,7 @@ def exchange(
     APIConnectionError when the last attempt got no response."""
     info = settings.info
     attempt = 1
+    waited = 0.0
     first_sent = time.perf_counter()
     while True:
         if logger.isEnabledFor(logging.DEBUG):
@@ -261,6 +267,16 @@ def exchange(
         delay = retry_delay(attempt, outcome, max_retries)
         if delay is None:
             break
+        if waited + delay > settings.max_retry_wait:
+            logger.info(
+                "not retrying %s %s: waiting %.1f s more would pass the retry budget of %.0f s",
+                request.method,
+                redact(str(request.url)),
+                delay,
+                settings.max_retry_wait,
+            )
+            break
+        waited += delay
         if logger.isEnabledFor(logging.INFO):
             why = str(outcome) if isinstance(outcome, APIConnectionError) else None
             log_retry(request, why or f"HTTP {outcome.status_code}", delay, attempt, max_retries)  # type: ignore[union-attr]

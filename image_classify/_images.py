@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeAlias
@@ -87,6 +88,27 @@ def _from_pil(image: Any) -> ImageInput:
     return _from_bytes(buffer.getvalue(), f"image.{fmt.lower().replace('jpeg', 'jpg')}")
 
 
+def _read_regular_file(path: Path) -> bytes:
+    """The file's bytes; an ImageError at once for a folder, a FIFO, a device or a socket
+    (opened without blocking: reading a FIFO would wait for a writer forever)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise ImageError(f"{path} is a folder, not an image file.")
+        raise ImageError(
+            f"{path} is not a regular file (a FIFO, device or socket): pass an image file."
+        )
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
 def load_image(image: ImageSource) -> ImageInput:
     """Bytes, a path (str or PathLike), an http(s) URL string, a binary file object, or
     (with Pillow installed) a PIL image."""
@@ -98,9 +120,7 @@ def load_image(image: ImageSource) -> ImageInput:
     if isinstance(image, str | os.PathLike):
         path = Path(image)
         try:
-            return _from_bytes(path.read_bytes(), path.name)
-        except IsADirectoryError:
-            raise ImageError(f"{path} is a folder, not an image file.") from None
+            return _from_bytes(_read_regular_file(path), path.name)
         except FileNotFoundError:
             raise ImageError(f"{path}: no such file. Check the path.") from None
         except OSError as exc:

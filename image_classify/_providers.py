@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import httpx
+
 # Lives with the other typed errors; imported here so `provider_info` can raise it and
 # existing imports from this module keep working.
-from image_classify.errors import UnknownProviderError
+from image_classify.errors import OptionError, UnknownProviderError
 
 AUTH_STYLES = ("header", "query", "bearer")
 MANIFEST_NAME = "image_classify/providers.toml"
@@ -119,6 +121,18 @@ def provider_info(name: str) -> ProviderInfo:
 
 def resolve_base_url(info: ProviderInfo, given: str | None) -> str:
     """`given`, else the provider's IMAGE_CLASSIFY_<KEY>_BASE_URL, else the manifest's;
-    without a trailing slash (operation paths start with one)."""
-    chosen = given or os.environ.get(info.base_url_env, "").strip() or info.base_url
+    without a trailing slash (operation paths start with one). Not an http(s) URL with a
+    host: an OptionError naming where it came from."""
+    from_env = os.environ.get(info.base_url_env, "").strip()
+    chosen = given or from_env or info.base_url
+    source = "base_url" if given else (info.base_url_env if from_env else MANIFEST_NAME)
+    try:
+        url = httpx.URL(chosen)
+    except (httpx.InvalidURL, TypeError):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise OptionError(
+            f"{source} = {chosen!r} is not an http(s) URL with a host; "
+            f"e.g. {info.base_url!r} or http://127.0.0.1:4010."
+        )
     return chosen.rstrip("/")

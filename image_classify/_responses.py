@@ -284,3 +284,17 @@ def validation_error(
     error = APIResponseValidationError(_short(message), response=response)
     error.__cause__ = None if problem is None else redact_exception(problem)
     return error
+
+
+def malformed_answer(
+    info: ProviderInfo, response: APIResponse[Any], problem: Exception
+) -> APIResponseValidationError:
+    """A success whose typed model holds values of the wrong type, as the typed error."""
+    http_response = response.http_response
+    message = (
+        f"{info.title} answered HTTP {http_response.status_code} but the answer is not the "
+        f"documented shape: {type(problem).__name__}: {problem}"
+    )
+    error = APIResponseValidationError(_short(message), response=http_response)
+    error.__cause__ = redact_exception(problem)
+    return error

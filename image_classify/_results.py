@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -121,6 +122,17 @@ def raw_to_json(raw: Any) -> Any:
 
 
 _score = operator.attrgetter("score")
+
+
+def checked(predictions: list[Prediction]) -> list[Prediction]:
+    """The adapter's predictions, each label a str and each score a finite number; else a
+    ValueError naming the first that is not (`predictions[2].label is None`)."""
+    for index, prediction in enumerate(predictions):
+        if not isinstance(prediction.label, str):
+            raise ValueError(f"predictions[{index}].label is {prediction.label!r}, not a string")
+        if not math.isfinite(prediction.score):
+            raise ValueError(f"predictions[{index}].score is {prediction.score!r}")
+    return predictions
 
 
 def ranked(predictions: list[Prediction], top_k: int | None) -> list[Prediction]:

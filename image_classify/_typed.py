@@ -49,7 +49,8 @@ class Classifier(_classifier.Classifier[RawT]):
     the provider's server), `timeout` (seconds or httpx.Timeout; None: none),
     `max_retries`, `default_headers`, `http_client` (an httpx.Client used as it is, left
     open), `max_connections` (a cap on the pool; default none: it grows to the concurrency
-    asked for), `transport` (an httpx transport for that pool: a mock, a proxy's), and
+    asked for), `transport` (an httpx transport for that pool: a mock, a proxy's),
+    `max_retry_wait` (seconds all retry waits of a call may add up to, default 120), and
     provider options as keywords."""
 
     @overload
@@ -66,6 +67,7 @@ class Classifier(_classifier.Classifier[RawT]):
         http_client: httpx.Client | None = ...,
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -82,6 +84,7 @@ class Classifier(_classifier.Classifier[RawT]):
         http_client: httpx.Client | None = ...,
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -98,6 +101,7 @@ class Classifier(_classifier.Classifier[RawT]):
         http_client: httpx.Client | None = ...,
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -114,6 +118,7 @@ class Classifier(_classifier.Classifier[RawT]):
         http_client: httpx.Client | None = ...,
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -130,6 +135,7 @@ class Classifier(_classifier.Classifier[RawT]):
         http_client: httpx.Client | None = ...,
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -146,6 +152,7 @@ class Classifier(_classifier.Classifier[RawT]):
         http_client: httpx.Client | None = ...,
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     def __init__(self, provider: str, **kwargs: Any) -> None:
@@ -175,6 +182,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         http_client: httpx.AsyncClient | None = ...,
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -191,6 +199,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         http_client: httpx.AsyncClient | None = ...,
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -207,6 +216,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         http_client: httpx.AsyncClient | None = ...,
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -223,6 +233,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         http_client: httpx.AsyncClient | None = ...,
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -239,6 +250,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         http_client: httpx.AsyncClient | None = ...,
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -255,6 +267,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         http_client: httpx.AsyncClient | None = ...,
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
+        max_retry_wait: float = ...,
         **options: Any,
     ) -> None: ...
     def __init__(self, provider: str, **kwargs: Any) -> None:
