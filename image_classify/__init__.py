@@ -17,7 +17,7 @@ start with an underscore are the implementation.
 
 from image_classify._aiohttp import aiohttp_transport
 from image_classify._call import acall, acall_detailed, call, call_detailed
-from image_classify._classifier import BatchItem, ClassificationResponse
+from image_classify._classifier_base import BatchItem, ClassificationResponse
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from image_classify._images import ImageSource
 from image_classify._options import ClientOptions, options_of, set_options

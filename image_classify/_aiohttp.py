@@ -1,7 +1,7 @@
 """An aiohttp transport for AsyncClassifier's pool (the `aiohttp` extra).
 
 httpx's own async transport (httpcore) spends most of a 256-request burst managing its
-pool: over 127.0.0.1, 256 concurrent classifications take about 3x longer through it than
+pool: over 127.0.0.1, 256 concurrent classifications take about 4x longer through it than
 through aiohttp (python -m tools bench peers). httpx-aiohttp puts aiohttp under the httpx
 API, so everything above the transport (requests, typed errors, retries) stays the same.
 """

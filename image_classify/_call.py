@@ -45,8 +45,6 @@ def _settings(client: GeneratedClient, http: httpx.Client | httpx.AsyncClient) -
     settings = CallSettings(
         info=provider_info(options.provider),
         generated=client,
-        # The httpx client carries the auth (the factory's ManifestAuth or the caller's).
-        auth=httpx.USE_CLIENT_DEFAULT,
         # Built into the URL with the other parameters: httpx encodes them once, while
         # adding one to a built request re-parses the whole URL.
         params=carrier.query_params if carrier is not None else None,
@@ -83,7 +81,7 @@ def call_detailed(
     http = client.get_httpx_client()
     settings = _settings(client, http)
     flow = operation_flow(settings, http, operation, kwargs, _overrides(timeout, max_retries))
-    return run(flow, http, settings.auth, settings.sleep)
+    return run(flow, http, settings.sleep)
 
 
 def call(
@@ -112,7 +110,7 @@ async def acall_detailed(
     http = client.get_async_httpx_client()
     settings = _settings(client, http)
     flow = operation_flow(settings, http, operation, kwargs, _overrides(timeout, max_retries))
-    return await arun(flow, http, settings.auth, settings.async_sleep)
+    return await arun(flow, http, settings.async_sleep)
 
 
 async def acall(

@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 
 from image_classify._auth import credential_from_env
-from image_classify._classifier import AsyncClassifier, BatchItem, Classifier
+from image_classify._classifier import AsyncClassifier, Classifier
+from image_classify._classifier_base import BatchItem
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from image_classify._images import ImageSource
 from image_classify._options import Timeout, as_timeout

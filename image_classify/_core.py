@@ -40,7 +40,6 @@ T = TypeVar("T")
 DEFAULT_MAX_RETRY_WAIT = 120.0
 Step = httpx.Request | float
 Flow = Generator[Step, Any, T]
-AuthChoice = httpx.Auth | httpx._client.UseClientDefault
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +48,6 @@ class CallSettings:
 
     info: ProviderInfo
     generated: Any  # the generated client handed to `_parse_response`
-    auth: AuthChoice  # passed to httpx's send(): ours, or the caller's client's own
     base_url: str = ""  # prefix of the operation's path; "" when the httpx client has one
     headers: Mapping[str, str] | None = None  # added to every request, under the operation's
     params: Mapping[str, str] | None = None  # a query-style credential

@@ -8,12 +8,12 @@ from typing import TypeVar
 
 import httpx
 
-from image_classify._core import AuthChoice, Flow
+from image_classify._core import Flow
 
 T = TypeVar("T")
 
 
-def run(flow: Flow[T], http: httpx.Client, auth: AuthChoice, sleep: Callable[[float], None]) -> T:
+def run(flow: Flow[T], http: httpx.Client, sleep: Callable[[float], None]) -> T:
     send = http.send
     try:
         step = next(flow)
@@ -25,7 +25,6 @@ def run(flow: Flow[T], http: httpx.Client, auth: AuthChoice, sleep: Callable[[fl
             try:
                 answer: httpx.Response | httpx.RequestError = send(
                     step,  # type: ignore[arg-type]
-                    auth=auth,
                     follow_redirects=False,  # the flow decides, per hop (_core.exchange)
                 )
             except httpx.RequestError as exc:
@@ -39,7 +38,6 @@ def run(flow: Flow[T], http: httpx.Client, auth: AuthChoice, sleep: Callable[[fl
 async def arun(
     flow: Flow[T],
     http: httpx.AsyncClient,
-    auth: AuthChoice,
     sleep: Callable[[float], Awaitable[None]],
 ) -> T:
     send = http.send
@@ -53,7 +51,6 @@ async def arun(
             try:
                 answer: httpx.Response | httpx.RequestError = await send(
                     step,  # type: ignore[arg-type]
-                    auth=auth,
                     follow_redirects=False,  # the flow decides, per hop (_core.exchange)
                 )
             except httpx.RequestError as exc:

@@ -20,7 +20,9 @@ class _Cookies(httpx.Cookies):
             super().extract_cookies(response)
 
 
-class PoolClient(httpx.Client):
+class _SkipsCookielessResponses:
+    """Mixed in before httpx's client class: its `cookies` property wins."""
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._jar = _Cookies(kwargs.get("cookies"))
@@ -34,15 +36,9 @@ class PoolClient(httpx.Client):
         self._jar = _Cookies(cookies)
 
 
-class AsyncPoolClient(httpx.AsyncClient):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._jar = _Cookies(kwargs.get("cookies"))
+class PoolClient(_SkipsCookielessResponses, httpx.Client):
+    pass
 
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return self._jar
 
-    @cookies.setter
-    def cookies(self, cookies: Any) -> None:
-        self._jar = _Cookies(cookies)
+class AsyncPoolClient(_SkipsCookielessResponses, httpx.AsyncClient):
+    pass

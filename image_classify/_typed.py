@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 import httpx
 
 from image_classify import _classifier, _classify, _factory
-from image_classify._classifier import BatchItem
+from image_classify._classifier_base import BatchItem
 from image_classify._images import ImageSource
 from image_classify._options import Timeout
 from image_classify._results import ClassificationResult
@@ -162,7 +162,7 @@ class Classifier(_classifier.Classifier[RawT]):
 class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
     """The async twin of Classifier, over one pooled `httpx.AsyncClient`. With
     `transport=aiohttp_transport()` (the `aiohttp` extra) its requests go through aiohttp,
-    about 3x faster than httpx's own transport at hundreds of requests in flight.
+    about 4x faster than httpx's own transport with 256 requests in flight.
 
     async with AsyncClassifier("cloudflare") as cf:
         result = await cf.classify(image_bytes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 
-from image_classify import _classifier, _classify, _factory
+from image_classify import _classifier_base, _classify, _factory
 from image_classify._providers import providers
 from tests.project_copy import ProjectCopy
 from tools import typed_surface
@@ -37,7 +37,7 @@ def test_overloads_carry_the_implementations_parameters() -> None:
         assert rendered == len(providers()) + 2  # one per provider, one for str, the body
         for name in inspect.signature(implementation).parameters:
             assert f"{name}:" in inspect.getsource(typed)
-    init = inspect.signature(_classifier._Base.__init__).parameters
+    init = inspect.signature(_classifier_base._Base.__init__).parameters
     assert list(init)[:2] == ["self", "provider"]
 
 

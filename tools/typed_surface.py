@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 import httpx
 
 from image_classify import _classifier, _classify, _factory
-from image_classify._classifier import BatchItem
+from image_classify._classifier_base import BatchItem
 from image_classify._images import ImageSource
 from image_classify._options import Timeout
 from image_classify._results import ClassificationResult
@@ -112,7 +112,7 @@ def _alias(provider: Provider) -> str:
 
 def render(providers: list[Provider] | None = None) -> str:
     """The source of image_classify/_typed.py for `providers` (default: the manifest's)."""
-    from image_classify import _classifier, _classify, _factory
+    from image_classify import _classifier, _classifier_base, _classify, _factory
 
     chosen = list(load_providers().values()) if providers is None else providers
     lines = HEADER.splitlines()
@@ -151,7 +151,7 @@ def render(providers: list[Provider] | None = None) -> str:
         lines += _docstring(getattr(_classifier, cls).__doc__, "    ")
         lines += _overloads(
             "__init__",
-            _classifier._Base.__init__,
+            _classifier_base._Base.__init__,
             chosen,
             wrapped(cls),
             method=True,

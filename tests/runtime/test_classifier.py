@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import typing
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from image_classify import (
 )
 from image_classify._providers import provider_info, providers
 from image_classify.adapters import adapter_for
-from tools.bench.cases import answer_for, cases
+from tools.bench.cases import answer_for, provider_case
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "sample.jpg"
 IMAGE = SAMPLE.read_bytes()
@@ -36,11 +36,7 @@ PROVIDERS = list(providers())
 
 def case_kwargs(provider: str) -> dict[str, Any]:
     """Model and options that make `provider` classify (benchmarks/data/classify-cases.toml)."""
-    case = next(c for c in cases().values() if c.provider == provider)
-    kwargs: dict[str, Any] = {k: v for k, v in case.options.items() if k != "top_k"}
-    if case.model is not None:
-        kwargs["model"] = case.model
-    return kwargs
+    return provider_case(provider).classifier_kwargs()
 
 
 class Recorder:
@@ -398,9 +394,6 @@ def test_module_level_functions_take_the_classifier_options(
     )
     assert result.provider == "roboflow"
     assert recorder.requests[0].headers["user-agent"].startswith("image-classify-sdk/")
-
-
-Factory = Callable[..., Any]
 
 
 def test_the_pool_still_keeps_cookies_a_server_sets() -> None:

@@ -5,7 +5,6 @@ x-api-key header to any host and send it over plain http."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -14,19 +13,12 @@ import image_classify
 from image_classify import Classifier
 from image_classify._providers import provider_info, providers
 from tests.runtime.cases import first_operations, fresh_kwargs
-from tools.bench.cases import answer_for, cases
+from tests.runtime.test_classifier import case_kwargs
+from tools.bench.cases import answer_for
 
 IMAGE = (Path(__file__).resolve().parents[2] / "samples" / "sample.jpg").read_bytes()
 KEY = "sk-redirect-test-key-4b1d"
 PROVIDERS = list(providers())
-
-
-def case_kwargs(provider: str) -> dict[str, Any]:
-    case = next(c for c in cases().values() if c.provider == provider)
-    kwargs: dict[str, Any] = {k: v for k, v in case.options.items() if k != "top_k"}
-    if case.model is not None:
-        kwargs["model"] = case.model
-    return kwargs
 
 
 class Redirecting:

@@ -36,6 +36,19 @@ class Case:
     model: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def top_k(self) -> int | None:
+        """top_k, an argument of each classify() call rather than of the Classifier."""
+        value = self.options.get("top_k")
+        return None if value is None else int(value)
+
+    def classifier_kwargs(self) -> dict[str, Any]:
+        """Model and provider options, for a Classifier (top_k is per call)."""
+        kwargs = {k: v for k, v in self.options.items() if k != "top_k"}
+        if self.model is not None:
+            kwargs["model"] = self.model
+        return kwargs
+
     def classify_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"provider": self.provider, "api_key": KEY, **self.options}
         if self.model is not None:
@@ -56,6 +69,11 @@ def cases() -> dict[str, Case]:
         )
         for name, entry in table.items()
     }
+
+
+def provider_case(provider: str) -> Case:
+    """The first case of `provider` (its default request form)."""
+    return next(case for case in provider_cases() if case.provider == provider)
 
 
 def provider_cases() -> list[Case]:

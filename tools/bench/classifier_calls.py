@@ -98,10 +98,7 @@ async def _aper_call(run: Callable[[], Awaitable[object]], iterations: int) -> f
 
 
 def _classifier_kwargs(case: Case) -> dict[str, Any]:
-    kwargs = case.classify_kwargs()
-    kwargs.pop("provider")
-    kwargs.setdefault("max_retries", 0)
-    return kwargs
+    return {"api_key": KEY, "max_retries": 0, **case.classifier_kwargs()}
 
 
 def bench_sync(case: Case, iterations: int, repeats: int) -> tuple[list[float], float, float]:
@@ -110,7 +107,7 @@ def bench_sync(case: Case, iterations: int, repeats: int) -> tuple[list[float], 
     calls = raw_calls(case, image, transport)
     raw = httpx.Client(transport=transport, **_credential(case.provider))
     kwargs = _classifier_kwargs(case)
-    top_k = kwargs.pop("top_k", None)
+    top_k = case.top_k
     # Its own pool (the default configuration), the mock as that pool's transport.
     ours: Classifier[Any] = Classifier(case.provider, transport=transport, **kwargs)
 
@@ -137,7 +134,7 @@ def bench_async(case: Case, iterations: int, repeats: int) -> tuple[list[float],
     transport = mock_transport(case.provider)
     calls = raw_calls(case, image, transport)
     kwargs = _classifier_kwargs(case)
-    top_k = kwargs.pop("top_k", None)
+    top_k = case.top_k
 
     async def main() -> tuple[list[float], float, float]:
         raw = httpx.AsyncClient(transport=transport, **_credential(case.provider))
