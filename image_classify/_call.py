@@ -81,7 +81,7 @@ def call_detailed(
     http = client.get_httpx_client()
     settings = _settings(client, http)
     flow = operation_flow(settings, http, operation, kwargs, _overrides(timeout, max_retries))
-    return run(flow, http, settings.sleep)
+    return run(flow, http, settings)
 
 
 def call(
@@ -110,7 +110,7 @@ async def acall_detailed(
     http = client.get_async_httpx_client()
     settings = _settings(client, http)
     flow = operation_flow(settings, http, operation, kwargs, _overrides(timeout, max_retries))
-    return await arun(flow, http, settings.async_sleep)
+    return await arun(flow, http, settings)
 
 
 async def acall(

@@ -29,6 +29,7 @@ from image_classify._classifier_base import (
     _overrides,
     _progress,
 )
+from image_classify._deadline import bound_by_deadlines
 from image_classify._drivers import arun, run
 from image_classify._factory import ssl_context
 from image_classify._images import ImageSource, load_image
@@ -58,7 +59,7 @@ class Classifier(_Base[RawT, httpx.Client, httpx.BaseTransport]):
     def _new_http(
         self, config: _Config, max_connections: int | None, transport: httpx.BaseTransport | None
     ) -> httpx.Client:
-        return PoolClient(
+        pool = PoolClient(
             transport=transport,
             base_url=config.base_url,
             headers={"User-Agent": user_agent(), **config.default_headers},
@@ -68,6 +69,7 @@ class Classifier(_Base[RawT, httpx.Client, httpx.BaseTransport]):
             ),
             verify=ssl_context(),
         )
+        return bound_by_deadlines(pool)
 
     def classify_detailed(
         self,
@@ -84,7 +86,7 @@ class Classifier(_Base[RawT, httpx.Client, httpx.BaseTransport]):
         """classify(), with the HTTP responses, request id, retries taken and time."""
         overrides = _overrides(timeout, max_retries, extra_headers, extra_query)
         flow = self._flow(image, model, top_k, overrides, options)
-        return run(flow, self._http, self._settings.sleep)
+        return run(flow, self._http, self._settings)
 
     def classify(
         self,
@@ -104,7 +106,7 @@ class Classifier(_Base[RawT, httpx.Client, httpx.BaseTransport]):
         ImageError and is never sent."""
         overrides = _overrides(timeout, max_retries, extra_headers, extra_query)
         flow = self._flow(image, model, top_k, overrides, options)
-        return run(flow, self._http, self._settings.sleep).result
+        return run(flow, self._http, self._settings).result
 
     def classify_many(
         self,
@@ -219,7 +221,7 @@ class AsyncClassifier(_Base[RawT, httpx.AsyncClient, httpx.AsyncBaseTransport]):
         """classify(), with the HTTP responses, request id, retries taken and time."""
         overrides = _overrides(timeout, max_retries, extra_headers, extra_query)
         flow = self._flow(await _aload(image), model, top_k, overrides, options)
-        return await arun(flow, self._http, self._settings.async_sleep)
+        return await arun(flow, self._http, self._settings)
 
     async def classify(
         self,
@@ -236,7 +238,7 @@ class AsyncClassifier(_Base[RawT, httpx.AsyncClient, httpx.AsyncBaseTransport]):
         """The async twin of Classifier.classify()."""
         overrides = _overrides(timeout, max_retries, extra_headers, extra_query)
         flow = self._flow(await _aload(image), model, top_k, overrides, options)
-        return (await arun(flow, self._http, self._settings.async_sleep)).result
+        return (await arun(flow, self._http, self._settings)).result
 
     def classify_many(
         self,

@@ -18,6 +18,7 @@ import httpx
 
 from image_classify._auth import ManifestAuth, auth_for
 from image_classify._core import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRY_WAIT,
     NO_OVERRIDES,
     CallSettings,
@@ -108,6 +109,7 @@ class _Config:
     timeout: httpx.Timeout | None  # None: the caller's httpx client's own
     max_retries: int
     max_retry_wait: float
+    max_response_bytes: int
     default_headers: Mapping[str, str]
     options: Mapping[str, Any]  # provider options, defaults for every call
 
@@ -131,6 +133,12 @@ def _check_wait(seconds: float) -> float:
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= 0:
         raise OptionError(f"max_retry_wait must be seconds >= 0, got {seconds!r}.")
     return float(seconds)
+
+
+def _check_size(size: int) -> int:
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise OptionError(f"max_response_bytes must be an integer >= 1, got {size!r}.")
+    return size
 
 
 def _check_concurrency(concurrency: int) -> None:
@@ -161,6 +169,7 @@ class _Base(Generic[RawT, H, TransportT]):
         max_connections: int | None = DEFAULT_MAX_CONNECTIONS,
         transport: TransportT | None = None,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         **options: Any,
     ) -> None:
         configure_logging()
@@ -189,6 +198,7 @@ class _Base(Generic[RawT, H, TransportT]):
             timeout=chosen,
             max_retries=check_retries(max_retries),
             max_retry_wait=_check_wait(max_retry_wait),
+            max_response_bytes=_check_size(max_response_bytes),
             default_headers=dict(default_headers or {}),
             options=dict(options),
         )
@@ -243,6 +253,7 @@ class _Base(Generic[RawT, H, TransportT]):
             timeout=timeout,
             max_retries=config.max_retries,
             max_retry_wait=config.max_retry_wait,
+            max_response_bytes=config.max_response_bytes,
             header_cache=HeaderCache(),
             follow_redirects=http.follow_redirects,
             max_redirects=http.max_redirects,
@@ -287,6 +298,7 @@ class _Base(Generic[RawT, H, TransportT]):
         timeout: Timeout | None = None,
         max_retries: int | None = None,
         max_retry_wait: float | None = None,
+        max_response_bytes: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         **options: Any,
     ) -> Self:
@@ -307,6 +319,8 @@ class _Base(Generic[RawT, H, TransportT]):
             changes["max_retries"] = check_retries(max_retries)
         if max_retry_wait is not None:
             changes["max_retry_wait"] = _check_wait(max_retry_wait)
+        if max_response_bytes is not None:
+            changes["max_response_bytes"] = _check_size(max_response_bytes)
         if default_headers is not None:
             changes["default_headers"] = {**config.default_headers, **default_headers}
         if options:

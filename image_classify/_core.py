@@ -32,12 +32,20 @@ from image_classify._providers import ProviderInfo
 from image_classify._redaction import redact, redact_exception
 from image_classify._responses import APIResponse, Operation, find_request_id, interpret
 from image_classify._retry import retry_delay
-from image_classify.errors import APIConnectionError, APITimeoutError, OptionError
+from image_classify.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    OptionError,
+    ResponseTooLargeError,
+)
 
 T = TypeVar("T")
 # A server advising Retry-After: 1000000000, or a hundred images all answered 429, must not
 # hold a caller for half an hour: past this much waiting, the last outcome stands.
 DEFAULT_MAX_RETRY_WAIT = 120.0
+# The largest answer read (after decompression). The providers answer a classification in
+# a few kilobytes; an error page is rarely more than a few hundred.
+DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 Step = httpx.Request | float
 Flow = Generator[Step, Any, T]
 
@@ -61,6 +69,7 @@ class CallSettings:
     max_redirects: int = 20
     # The most a call waits between its retries, all waits together (seconds).
     max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
@@ -184,6 +193,28 @@ def build_request(
     )
 
 
+class BodyTooLarge(httpx.RequestError):
+    """The drivers stopped reading a body at the size cap."""
+
+    def __init__(self, cap: int, received: int, *, request: httpx.Request) -> None:
+        super().__init__(f"more than {cap:,} bytes", request=request)
+        self.cap = cap
+        self.received = received
+
+
+def too_large(
+    info: ProviderInfo, request: httpx.Request, exc: BodyTooLarge
+) -> ResponseTooLargeError:
+    where = f"{request.method} {redact(str(request.url))}"
+    return ResponseTooLargeError(
+        f"{info.title}: the answer to {where} is larger than max_response_bytes "
+        f"({exc.cap:,} bytes); reading stopped at {exc.received:,} bytes. Raise "
+        "max_response_bytes if the provider really answers this much.",
+        request=request,
+        limit=exc.cap,
+    )
+
+
 def connection_failure(
     info: ProviderInfo, request: httpx.Request, exc: httpx.RequestError
 ) -> APIConnectionError:
@@ -260,6 +291,8 @@ def exchange(
                 # which it skips for a response that came with its content (mock transports).
                 request_id = find_request_id(answer.headers, info.request_id_header)
                 log_response(answer, time.perf_counter() - started, request_id)
+        elif isinstance(answer, BodyTooLarge):
+            raise too_large(info, request, answer)  # as big again on a retry
         else:
             outcome = connection_failure(info, request, answer)
         delay = retry_delay(attempt, outcome, max_retries)

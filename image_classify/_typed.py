@@ -68,6 +68,7 @@ class Classifier(_classifier.Classifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -85,6 +86,7 @@ class Classifier(_classifier.Classifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -102,6 +104,7 @@ class Classifier(_classifier.Classifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -119,6 +122,7 @@ class Classifier(_classifier.Classifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -136,6 +140,7 @@ class Classifier(_classifier.Classifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -153,6 +158,7 @@ class Classifier(_classifier.Classifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     def __init__(self, provider: str, **kwargs: Any) -> None:
@@ -183,6 +189,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -200,6 +207,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -217,6 +225,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -234,6 +243,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -251,6 +261,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -268,6 +279,7 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         max_connections: int | None = ...,
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
+        max_response_bytes: int = ...,
         **options: Any,
     ) -> None: ...
     def __init__(self, provider: str, **kwargs: Any) -> None:

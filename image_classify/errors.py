@@ -9,6 +9,7 @@
         ├── APIConnectionError           no response: DNS, refused, reset, TLS, ...
         │   └── APITimeoutError
         ├── APIResponseValidationError   a 2xx whose body is not the documented shape
+        ├── ResponseTooLargeError        an answer past max_response_bytes (not read on)
         └── APIStatusError               the provider answered with an error
             ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
             │   NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
@@ -95,6 +96,15 @@ class APIResponseValidationError(APIError):
         self.response: httpx.Response = response
         self.status_code: int = response.status_code
         self.body: bytes = response.content
+
+
+class ResponseTooLargeError(APIError):
+    """The answer was larger than `max_response_bytes` (counted after decompression);
+    reading stopped there, so memory stays bounded. Not retried."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None, limit: int) -> None:
+        super().__init__(message, request=request)
+        self.limit: int = limit
 
 
 class APIStatusError(APIError):
@@ -225,6 +235,7 @@ __all__ = [
     "PermissionDeniedError",
     "ProviderError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServiceUnavailableError",
     "UnknownProviderError",
     "UnprocessableEntityError",
