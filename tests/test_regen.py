@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-
-import pytest
+import os
+import subprocess
+import sys
 
 from tests.project_copy import ProjectCopy
-from tools import regen as regen_module
-from tools.errors import ToolError
 
 
 def test_check_passes_on_the_committed_tree(project_copy: ProjectCopy) -> None:
@@ -67,33 +66,31 @@ def test_noop_regen_skips_and_changed_overlay_regenerates(project_copy: ProjectC
     assert project_copy.tools("regen", "--check").returncode == 0
 
 
-def test_a_failed_swap_restores_generated(
-    monkeypatch: pytest.MonkeyPatch, project_copy: ProjectCopy
-) -> None:
-    """The rename into place fails half-way: every package is put back as it was."""
-    import tools.manifest
-
-    monkeypatch.setattr(tools.manifest, "GENERATED", project_copy.root / "generated")
-    scratch = project_copy.root / ".build" / "scratch"
-    scratch.mkdir(parents=True)
-    providers = {p.key: p for p in tools.manifest.select()}
-    targets = {}
-    produced = {}
-    for key in ("edge_impulse", "roboflow"):
-        target = project_copy.root / "generated" / providers[key].package
-        new = scratch / f"{key}.new"
-        new.mkdir()
-        (new / "marker.py").write_text("new\n")
-        produced[key] = new
-        targets[key] = target
-    # The second target cannot be replaced: make the rename of its new folder fail.
-    produced["roboflow"] = scratch / "does-not-exist"
+def test_a_failed_rename_restores_generated_and_the_lock(project_copy: ProjectCopy) -> None:
+    """The second package's rename into place fails (disk full): everything is put back."""
+    project_copy.edit(
+        "overlays/roboflow.yaml",
+        lambda text: text.replace("adds a base64\n", "adds a base64-encoded\n"),
+    )
+    project_copy.edit(
+        "overlays/huggingface.yaml",
+        lambda text: text.replace("(current).", "(the current one)."),
+    )
     before = project_copy.snapshot()
-
-    class Relocated:
-        def __init__(self, key: str) -> None:
-            self.package_dir = targets[key]
-
-    with pytest.raises(ToolError, match="restored"):
-        regen_module._swap(produced, {k: Relocated(k) for k in produced}, scratch)  # type: ignore[misc]
+    env = {**os.environ, "IMAGE_CLASSIFY_TOOLS_FAIL_AT": "install:1:ENOSPC"}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "tools", "regen", "roboflow", "huggingface"],
+        cwd=project_copy.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "No space left on device" in done.stderr and "restored" in done.stderr
+    assert "Traceback" not in done.stderr
     assert project_copy.snapshot() == before
+    build = project_copy.root / ".build"
+    assert sorted(p.name for p in build.iterdir()) == ["transaction.lock"]

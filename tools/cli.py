@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tools.drift.command import add_commands as add_drift_commands
 from tools.errors import ToolError
+from tools.transaction import recover
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -188,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
+        recover()  # a regen or update killed half-way: put its files back first
         return handler(args)
     except ToolError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -14,7 +14,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from tools.documents import write_atomic
 from tools.effective import Effective
 from tools.errors import ToolError
 from tools.generate import generator_config
@@ -119,4 +118,8 @@ def render(lock: dict[str, Any]) -> str:
 
 
 def write_lock(lock: dict[str, Any], path: Path = LOCK) -> None:
-    write_atomic(path, render(lock))
+    """Replace the lock alone, crash-safely (regen and update write it in their own
+    transaction, together with what it describes)."""
+    from tools.transaction import replace_files
+
+    replace_files({path: render(lock).encode()}, "regen")

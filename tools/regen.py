@@ -1,14 +1,14 @@
 """`python -m tools regen`: effective specs -> generated packages, atomically, with a lock.
 
-All providers are generated side by side in a scratch folder next to `generated/`; only
-when every one has succeeded are the folders swapped in by rename (and swapped back if a
-rename fails), so a failed run leaves `generated/` and the lock exactly as they were.
+All providers are generated side by side in a scratch folder under `.build/`; only when
+every one has succeeded are the new packages, `image_classify/_typed.py` and the lock
+replaced, as one transaction (tools.transaction): a failure, or a kill at any moment,
+leaves `generated/`, `_typed.py` and the lock as they were (after a kill, the next
+command puts them back).
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,10 +16,9 @@ from pathlib import Path
 
 from tools import effective as eff
 from tools import lock, typed_surface
-from tools.documents import write_atomic
-from tools.errors import ToolError
 from tools.generate import run_generator
-from tools.manifest import GENERATED, ROOT, Provider, select
+from tools.manifest import ROOT, Provider, select
+from tools.transaction import Transaction, exclusive, recover, scratch, writable
 
 Say = Callable[[str], None]
 
@@ -35,25 +34,18 @@ class Outcome:
         return self.provider.key if self.provider is not None else typed_surface.TYPED.name
 
 
-def _typed_surface(check: bool, say: Say) -> Outcome:
+def _typed_surface(check: bool, say: Say) -> tuple[Outcome, str | None]:
     """image_classify/_typed.py, the per-provider overloads rendered from the manifest:
-    verified with `check`, else rewritten (atomically) when it differs."""
+    verified with `check`, else its new text when it differs (written with the rest)."""
     name = typed_surface.TYPED.relative_to(ROOT).as_posix()
-    if not typed_surface.stale():
-        return Outcome(None, "in sync" if check else "up to date", [])
+    text = typed_surface.expected()
+    path = typed_surface.TYPED
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return Outcome(None, "in sync" if check else "up to date", []), None
     if check:
         say(f"{name}: differs (the manifest, an adapter's Raw or a runtime signature changed)")
-        return Outcome(None, "differs", [f"{name}: differs"])
-    write_atomic(typed_surface.TYPED, typed_surface.expected())
-    say(f"{name}: generated")
-    return Outcome(None, "generated", [])
-
-
-def _scratch() -> Path:
-    # Same filesystem as generated/, so the swap is a rename.
-    base = ROOT / ".build"
-    base.mkdir(exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix="regen-", dir=base))
+        return Outcome(None, "differs", [f"{name}: differs"]), None
+    return Outcome(None, "generated", []), text
 
 
 def _generate_all(builds: list[eff.Effective], scratch: Path, jobs: int) -> dict[str, Path]:
@@ -82,30 +74,6 @@ def _diff_trees(new: Path, old: Path) -> list[str]:
     return lines
 
 
-def _swap(produced: dict[str, Path], providers: dict[str, Provider], scratch: Path) -> None:
-    done: list[tuple[Path, Path | None]] = []
-    GENERATED.mkdir(exist_ok=True)
-    try:
-        for key, new in produced.items():
-            target = providers[key].package_dir
-            backup = None
-            if target.exists():
-                backup = scratch / f"{key}.previous"
-                target.rename(backup)
-            # Recorded before the second rename, so a failure there is rolled back too.
-            done.append((target, backup))
-            new.rename(target)
-    except OSError as exc:
-        for target, backup in reversed(done):
-            shutil.rmtree(target, ignore_errors=True)
-            if backup is not None:
-                backup.rename(target)
-        raise ToolError(
-            f"could not move the generated packages into place ({exc}); "
-            "generated/ was restored as it was."
-        ) from None
-
-
 def regen(
     names: list[str] | None = None,
     *,
@@ -115,6 +83,7 @@ def regen(
     say: Say = print,
 ) -> list[Outcome]:
     """Regenerate (or with `check`, verify) the named providers' packages and the lock."""
+    recover()  # a regen or update killed half-way: put its files back first
     providers = select(names)
     builds = [eff.build(p) for p in providers]  # all specs and overlays first: fail early
     stored = lock.read_lock()
@@ -127,25 +96,23 @@ def regen(
     outcomes = [Outcome(b.provider, "up to date", []) for b in builds if b not in todo]
     for outcome in outcomes:
         say(f"{outcome.key}: up to date (hashes match {lock.LOCK.name})")
-    outcomes.append(_typed_surface(check, say))
-    if not todo:
+    typed, typed_text = _typed_surface(check, say)
+    outcomes.append(typed)
+    if not todo and typed_text is None:
         return outcomes
-    scratch = _scratch()
-    try:
-        produced = _generate_all(todo, scratch, jobs)
+    if not check:  # fail before generating, not after
+        writable(lock.LOCK, "regen")
+        writable(typed_surface.TYPED, "regen")
+    with scratch("regen-") as folder:
+        produced = _generate_all(todo, folder, jobs)
         by_key = {b.provider.key: b for b in todo}
-        new_entries = {
-            key: lock.stamp(lock.entry(by_key[key], path), entries.get(key))
-            for key, path in produced.items()
-        }
         if check:
             for key, path in produced.items():
                 provider = by_key[key].provider
+                new_entry = lock.stamp(lock.entry(by_key[key], path), entries.get(key))
                 detail = _diff_trees(path, provider.package_dir)
                 old = entries.get(key)
-                if old is None or lock.without_volatile(old) != lock.without_volatile(
-                    new_entries[key]
-                ):
+                if old is None or lock.without_volatile(old) != lock.without_volatile(new_entry):
                     detail.append(f"{lock.LOCK.name}: entry for {key} is stale or missing")
                 outcome = Outcome(provider, "differs" if detail else "in sync", detail)
                 outcomes.append(outcome)
@@ -153,13 +120,23 @@ def regen(
                 for line in detail:
                     say(f"  {line}")
             return outcomes
-        _swap(produced, {b.provider.key: b.provider for b in todo}, scratch)
-        entries.update(new_entries)
-        stored["providers"] = {k: entries[k] for k in sorted(entries)}
-        lock.write_lock(stored)
-        for key in produced:
-            outcomes.append(Outcome(by_key[key].provider, "generated", []))
-            say(f"{key}: generated {by_key[key].provider.rel(by_key[key].provider.package_dir)}")
-        return outcomes
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        with exclusive():  # the lock as it is now: a concurrent regen's entries are kept
+            stored = lock.read_lock()
+            entries = stored.setdefault("providers", {})
+            for key, path in produced.items():
+                entries[key] = lock.stamp(lock.entry(by_key[key], path), entries.get(key))
+            stored["providers"] = {k: entries[k] for k in sorted(entries)}
+            transaction = Transaction(folder, "regen")
+            for key, path in produced.items():
+                transaction.add_tree(by_key[key].provider.package_dir, path)
+            if typed_text is not None:
+                transaction.add_file(typed_surface.TYPED, typed_text.encode())
+            if produced:
+                transaction.add_file(lock.LOCK, lock.render(stored).encode())
+            transaction.commit()
+    if typed_text is not None:
+        say(f"{typed.key}: generated")
+    for key in produced:
+        outcomes.append(Outcome(by_key[key].provider, "generated", []))
+        say(f"{key}: generated {by_key[key].provider.rel(by_key[key].provider.package_dir)}")
+    return outcomes

@@ -1,8 +1,8 @@
 """`python -m tools update`: all or nothing.
 
-Each test runs in a copy of the project. The atomicity tests run the command in a child
-Python that first replaces `tools.drift.transaction._install` (the rename that puts one
-prepared file or folder in place) with one that fails at the Nth call.
+Each test runs in a copy of the project. The atomicity tests make one rename of the
+commit fail through the test hook IMAGE_CLASSIFY_TOOLS_FAIL_AT (tools/transaction.py);
+tests/test_transactions.py kills the command at each step instead.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.project_copy import ProjectCopy
+
+# The (empty) file tools.transaction locks to serialize commits; it stays.
+BUILD_LOCK = ".build/transaction.lock"
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -26,7 +28,7 @@ def tree(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and "__pycache__" not in p.parts and p != root / BUILD_LOCK
     }
 
 
@@ -48,30 +50,12 @@ def new_spec(project: ProjectCopy, tmp_path: Path) -> Path:
     return path
 
 
-def update_failing_at(project: ProjectCopy, step: int, *args: str) -> ProjectCopy.Result:
-    """`python -m tools update ...` with the Nth install rename failing (disk full)."""
-    script = textwrap.dedent(
-        f"""
-        import sys
-        import tools.drift.transaction as transaction
-
-        real, calls = transaction._install, []
-
-        def failing(staged, target):
-            calls.append(target)
-            if len(calls) == {step}:
-                raise OSError(28, "No space left on device (injected by the test)")
-            real(staged, target)
-
-        transaction._install = failing
-        from tools.cli import main
-        sys.exit(main(sys.argv[1:]))
-        """
-    )
-    env = dict(os.environ)
+def update_failing_at(project: ProjectCopy, label: str, *args: str) -> ProjectCopy.Result:
+    """`python -m tools update ...` with the step `label` failing (disk full)."""
+    env = {**os.environ, "IMAGE_CLASSIFY_TOOLS_FAIL_AT": f"{label}:ENOSPC"}
     env.pop("PYTHONPATH", None)
     done = subprocess.run(
-        [sys.executable, "-c", script, *args],
+        [sys.executable, "-m", "tools", *args],
         cwd=project.root,  # so `tools` is the copy's
         env=env,
         capture_output=True,
@@ -142,16 +126,21 @@ def test_the_pinned_spec_again_changes_nothing(project: ProjectCopy) -> None:
 
 
 @pytest.mark.parametrize(
-    "step",
-    [1, 2, 3, 4],
-    ids=["spec-install", "after-spec", "after-package", "after-lock"],
+    "label",
+    [
+        "install:specs/roboflow.yaml",
+        "aside:generated/roboflow_client",
+        "install:generated/roboflow_client",
+        "install:generation.lock.json",
+        "install:CHANGELOG/roboflow.md",
+    ],
 )
 def test_a_failure_midway_restores_everything(
-    project: ProjectCopy, new_spec: Path, step: int
+    project: ProjectCopy, new_spec: Path, label: str
 ) -> None:
-    """Installs go spec, generated package, lock, changelog; step N of them fails."""
+    """Installs go spec, generated package, lock, changelog; one rename of them fails."""
     before = tree(project.root)
-    result = update_failing_at(project, step, "update", "roboflow", str(new_spec))
+    result = update_failing_at(project, label, "update", "roboflow", str(new_spec))
     assert result.returncode == 1, result.output
     assert "Traceback" not in result.output
     assert "No space left on device" in result.stderr

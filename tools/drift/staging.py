@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,16 +21,14 @@ from tools.effective import BUILD, Effective, build
 from tools.errors import ToolError
 from tools.generate import run_generator
 from tools.manifest import Provider
+from tools.transaction import scratch
 
 
 @contextmanager
 def scratch_folder(prefix: str) -> Iterator[Path]:
-    BUILD.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=BUILD))
-    try:
+    """`.build/PREFIX*`, removed afterwards (by the next command if this one is killed)."""
+    with scratch(prefix, BUILD) as folder:
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pinned_bytes(provider: Provider, source: Source) -> bytes:

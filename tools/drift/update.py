@@ -2,8 +2,9 @@
 
 Everything is prepared before anything is touched: the new spec's bytes, its effective
 spec (overlays strictly: a dead overlay stops here), the generated package (in scratch),
-the new lock and the new changelog. Only then are the four written, by rename, through a
-Transaction that restores all of them if any step fails.
+the new lock and the new changelog. Only then are the four written, by rename, as one
+transaction (tools.transaction): a failure puts all of them back at once, a kill at any
+moment leaves a journal from which the next command puts them back.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from tools.drift.compare import pinned_source, spec_and_overlay_drift
 from tools.drift.fetch import Source
 from tools.drift.model import BREAKING, DriftReport
 from tools.drift.staging import generate_staged, pinned_bytes, scratch_folder, stage_spec
-from tools.drift.transaction import Transaction
 from tools.effective import Effective
 from tools.manifest import ROOT, Provider, select
+from tools.transaction import Transaction, exclusive, recover, writable
 
 CHANGELOG = ROOT / "CHANGELOG"
 
@@ -88,6 +89,7 @@ def _changelog_text(
 
 
 def update(key: str, source: Source) -> Updated:
+    recover()  # a regen or update killed half-way: put its files back first
     provider = select([key])[0]
     old = pinned_source(provider)
     new_bytes = pinned_bytes(provider, source)
@@ -95,6 +97,8 @@ def update(key: str, source: Source) -> Updated:
     old_sha, new_sha = _sha(old.data), _sha(new_bytes)
     if new_bytes == old.data:
         return Updated(provider, old_sha, new_sha, None, changelog)
+    for target in (provider.spec, lock.LOCK, changelog):  # fail before generating
+        writable(target, "update")
     report = spec_and_overlay_drift(provider, old, source)  # also refuses another API's spec
     with scratch_folder(f"update-{provider.key}-") as folder:
         staged = stage_spec(provider, new_bytes, folder)
@@ -102,12 +106,13 @@ def update(key: str, source: Source) -> Updated:
         report.changes += api_changes(
             provider.package, provider.package_dir.parent, package_dir.parent
         )
-        lock_text = _lock_text(provider, effective, package_dir)
-        log_text = _changelog_text(changelog, provider, source, old_sha, new_sha, report)
-        transaction = Transaction(folder)
-        transaction.add_file(provider.spec, new_bytes)
-        transaction.add_tree(provider.package_dir, package_dir)
-        transaction.add_file(lock.LOCK, lock_text.encode())
-        transaction.add_file(changelog, log_text.encode())
-        transaction.commit()
+        with exclusive():  # read the lock and changelog as they are at commit time
+            lock_text = _lock_text(provider, effective, package_dir)
+            log_text = _changelog_text(changelog, provider, source, old_sha, new_sha, report)
+            transaction = Transaction(folder, "update")
+            transaction.add_file(provider.spec, new_bytes)
+            transaction.add_tree(provider.package_dir, package_dir)
+            transaction.add_file(lock.LOCK, lock_text.encode())
+            transaction.add_file(changelog, log_text.encode())
+            transaction.commit()
     return Updated(provider, old_sha, new_sha, report, changelog)
