@@ -17,9 +17,6 @@ from collections.abc import Iterable, Mapping
 from image_classify._providers import providers
 
 MASK = "***"
-# Shorter values are not searched for in free text: replacing every "abc" would garble
-# messages and protect little (real keys are long). The name-based patterns still apply.
-MIN_SECRET_LENGTH = 8
 # Masked wherever `name: value` or `name=value` appears (headers, JSON, reprs, URLs).
 COMMON_NAMES = (
     "authorization",
@@ -50,8 +47,10 @@ _secrets: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
 
 
 def register_secret(owner: object, secret: str) -> None:
-    """Redact `secret` everywhere for as long as `owner` lives."""
-    if len(secret) >= MIN_SECRET_LENGTH:
+    """Redact `secret` everywhere for as long as `owner` lives, whatever its length: a
+    short test key echoed back in a 401 body is still a key. (A very short one masks the
+    same letters wherever they appear: a garbled message beats a leaked key.)"""
+    if secret:
         _secrets[owner] = secret
 
 
@@ -91,7 +90,8 @@ def _mask_credential_looking(match: re.Match[str]) -> str:
 
 def redact(text: str) -> str:
     """`text` with every credential replaced by ***."""
-    for secret in list(_secrets.values()):
+    # Longest first: a short key inside a longer one must not leave the longer one's rest.
+    for secret in sorted(_secrets.values(), key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, MASK)
     named, query, bearer = _patterns()

@@ -15,9 +15,15 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
 
+from image_classify._json_path import locate
 from image_classify._providers import ProviderInfo
 from image_classify._redaction import redact, redact_exception
-from image_classify._retry_advice import estimated_time, json_body, retry_after_seconds
+from image_classify._retry_advice import (
+    estimated_time,
+    json_body,
+    parse_json,
+    retry_after_seconds,
+)
 from image_classify.errors import (
     APIResponseValidationError,
     APIStatusError,
@@ -140,26 +146,38 @@ def find_request_id(headers: httpx.Headers, preferred: str | None) -> str | None
 
 
 def _text(value: Any) -> str | None:
-    """Human text from one JSON value: a string, {"message": ...}, or a list of either."""
+    """Human text from one JSON value: a string, {"message": ...} (with its `loc` / `field`
+    when it names one), or a list of either."""
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, dict):
-        return _text(value.get("message") or value.get("msg"))
+        said = _text(value.get("message") or value.get("msg"))
+        where = value.get("loc") or value.get("field") or value.get("path")
+        if said and isinstance(where, list):
+            where = ".".join(map(str, where))
+        return f"{where}: {said}" if said and isinstance(where, str) and where else said
     if isinstance(value, list):
         parts = [t for t in map(_text, value) if t]
         return "; ".join(parts) or None
     return None
 
 
+# The fields providers explain an error in, each kept: a body with both `error` and an
+# `errors` list says different things in each.
+_MESSAGE_FIELDS = ("message", "error", "error_description", "errors", "detail")
+
+
 def body_message(response: httpx.Response, body: Any) -> str | None:
-    """What the body says went wrong: JSON fields message / error / errors[].message /
-    detail, an HTML page's title, or the start of a plain-text body."""
+    """What the body says went wrong: every one of the JSON fields message / error /
+    error_description / errors[].message / detail, an HTML page's title, or the start of a
+    plain-text body."""
     if isinstance(body, dict):
-        for key in ("message", "error", "errors", "detail"):
+        said: list[str] = []
+        for key in _MESSAGE_FIELDS:
             found = _text(body.get(key))
-            if found:
-                return found
-        return None
+            if found and found not in said:
+                said.append(found)
+        return "; ".join(said) or None
     if isinstance(body, str):
         return body.strip() or None
     if body is not None:
@@ -267,18 +285,31 @@ def interpret(
     )
 
 
+def describe(problem: BaseException) -> str:
+    """`TypeError: message`, or the bare type name when the message is empty."""
+    text = str(problem)
+    return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
+
+
+def _shape_problem(body: Any, problem: BaseException) -> str:
+    where = locate(body, problem)
+    return f"{where} ({describe(problem)})" if where else describe(problem)
+
+
 def validation_error(
     response: httpx.Response, info: ProviderInfo, problem: Exception | None
 ) -> APIResponseValidationError:
     status = response.status_code
     content_type = response.headers.get("content-type", "no content type")
-    body = json_body(response)
+    is_json, body = parse_json(response)
     if problem is None:
         why = "the spec documents no model for this status"
-    elif body is None:
+    elif not is_json:
         why = f"the body is not JSON ({content_type}, {len(response.content)} bytes)"
+    elif body is None:
+        why = "the body is JSON null"
     else:
-        why = f"the JSON is not the documented shape ({type(problem).__name__}: {problem})"
+        why = f"the JSON is not the documented shape: {_shape_problem(body, problem)}"
     said = body_message(response, body)  # a provider may explain itself in a 200
     message = f"{info.title} answered HTTP {status} but {why}" + (f": {said}" if said else "")
     error = APIResponseValidationError(_short(message), response=response)
@@ -291,9 +322,10 @@ def malformed_answer(
 ) -> APIResponseValidationError:
     """A success whose typed model holds values of the wrong type, as the typed error."""
     http_response = response.http_response
+    _, body = parse_json(http_response)
     message = (
         f"{info.title} answered HTTP {http_response.status_code} but the answer is not the "
-        f"documented shape: {type(problem).__name__}: {problem}"
+        f"documented shape: {_shape_problem(body, problem)}"
     )
     error = APIResponseValidationError(_short(message), response=http_response)
     error.__cause__ = redact_exception(problem)

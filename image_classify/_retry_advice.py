@@ -40,12 +40,18 @@ def retry_after_seconds(headers: httpx.Headers, now: datetime | None = None) -> 
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def json_body(response: httpx.Response) -> Any:
-    """The body as JSON, or None when it is not JSON (HTML page, truncated, empty, binary)."""
+def parse_json(response: httpx.Response) -> tuple[bool, Any]:
+    """(True, the body as JSON), or (False, None) when it is not JSON (an HTML page,
+    truncated, empty, binary): a JSON `null` is (True, None)."""
     try:
-        return json.loads(response.content)
+        return True, json.loads(response.content)
     except ValueError:  # JSONDecodeError and UnicodeDecodeError
-        return None
+        return False, None
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The body as JSON, or None when it is not JSON (or is JSON null)."""
+    return parse_json(response)[1]
 
 
 def estimated_time(body: Any) -> float | None:

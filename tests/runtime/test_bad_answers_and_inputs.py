@@ -143,3 +143,52 @@ def _fields(settings: Any) -> dict[str, Any]:
     import dataclasses
 
     return {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ([{"label": "cat", "score": "high"}], "at $[0].score (ValueError"),
+        ([{"label": "cat", "score": 0.9}, {"score": 0.5}], "$[1] has no 'label'"),
+        ([{"label": "cat", "score": None}], "at $[0].score (TypeError"),
+        ([{"label": "cat", "score": 0.9}, {"label": "dog", "score": [1]}], "at $[1].score"),
+    ],
+)
+def test_a_malformed_answer_names_the_json_path(body: Any, path: str) -> None:
+    _, transport = answering(body)
+    with (
+        Classifier("huggingface", api_key=KEY, transport=transport) as hf,
+        pytest.raises(APIResponseValidationError) as caught,
+    ):
+        hf.classify(IMAGE)
+    assert path in str(caught.value)
+
+
+def test_a_missing_key_in_a_nested_answer_names_the_object() -> None:
+    result = [{"label": "cat", "score": 0.9}, {"score": 0.2}]
+    body = {"success": True, "errors": [], "messages": [], "result": result}
+    _, transport = answering(body)
+    with (
+        Classifier("cloudflare", api_key=KEY, account_id="acc", transport=transport) as cf,
+        pytest.raises(APIResponseValidationError) as caught,
+    ):
+        cf.classify(IMAGE)
+    assert "$.result[1] has no 'label'" in str(caught.value), str(caught.value)
+
+
+def test_json_null_is_called_json_null_not_not_json() -> None:
+    _, transport = answering(None)
+    with (
+        Classifier("huggingface", api_key=KEY, transport=transport) as hf,
+        pytest.raises(APIResponseValidationError) as caught,
+    ):
+        hf.classify(IMAGE)
+    assert "the body is JSON null" in str(caught.value)
+    assert "not JSON" not in str(caught.value)
+
+
+def test_an_exception_with_an_empty_message_is_named_by_its_type() -> None:
+    from image_classify._responses import describe
+
+    assert describe(TypeError()) == "TypeError"
+    assert describe(TypeError("x")) == "TypeError: x"

@@ -141,7 +141,17 @@ def test_non_iana_status_with_any_body_is_typed(
         ({"error": ["a", "b"]}, "a; b"),
         ({"errors": [{"code": 1, "message": "x"}, {"message": "y"}]}, "x; y"),
         ({"detail": "d1"}, "d1"),
-        ({"detail": [{"msg": "field required", "loc": ["body"]}]}, "field required"),
+        (
+            {"detail": [{"msg": "field required", "loc": ["body", "image"]}]},
+            "body.image: field required",
+        ),
+        # Every field is kept: a summary in `error` and the details in `errors`.
+        (
+            {"error": "validation failed", "errors": [{"field": "image", "message": "too big"}]},
+            "validation failed; image: too big",
+        ),
+        ({"message": "bad", "error_description": "key expired"}, "bad; key expired"),
+        ({"message": "same", "error": "same"}, "same"),
         ({"unrelated": 1}, "Bad Request"),
         ("a JSON string", "a JSON string"),
         ([1, 2], "Bad Request"),

@@ -141,3 +141,29 @@ def test_names_based_redaction_without_knowing_the_value() -> None:
         "Cookie": "***",
         "A": "a",
     }
+
+
+@pytest.mark.parametrize("key", ["k9", "abc", "short12"])
+def test_a_short_key_echoed_in_a_401_body_is_redacted_everywhere(
+    key: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from image_classify import AuthenticationError, Classifier
+
+    body = f'{{"error": "invalid key {key}", "detail": "key {key} is not valid"}}'
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            401, content=body.encode(), headers={"content-type": "application/json"}
+        )
+
+    image = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+    with (
+        caplog.at_level(logging.DEBUG),
+        Classifier("huggingface", api_key=key, transport=httpx.MockTransport(handle)) as hf,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        hf.classify(image)
+    error = caught.value
+    for shown in (str(error), repr(error), error.message, caplog.text):
+        assert key not in shown, shown
+    assert "invalid key ***" in str(error)
