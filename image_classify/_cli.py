@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sys
 import time
@@ -16,9 +17,15 @@ import click
 
 from image_classify._classify import classify_many
 from image_classify._factory import client as make_client
-from image_classify._providers import ProviderInfo, providers
+from image_classify._logs import WAIT, logger
+from image_classify._providers import ProviderInfo, providers, resolve_base_url
 from image_classify._results import ClassificationResult
-from image_classify.errors import APIStatusError, ImageClassifyError, MissingCredentialsError
+from image_classify.errors import (
+    APIStatusError,
+    ImageClassifyError,
+    MissingCredentialsError,
+    OptionError,
+)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
 MOCK_KEY = "mock-key"  # Prism only checks that a credential is present
@@ -51,6 +58,40 @@ Exit status: 0 all classified, 1 some image or call failed, 2 bad usage.
 
 class UsageProblem(click.UsageError):
     """Shown as one line with exit status 2."""
+
+
+class _Waits(logging.Handler):
+    """Says on stderr what the command waits for: each retry's wait and its cause, and a
+    retry given up because the wait would pass the budget (the runtime logs both)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if hasattr(record, WAIT):
+            click.echo(f"note: {record.getMessage()}", err=True)
+
+
+@contextlib.contextmanager
+def waits_shown() -> Iterator[None]:
+    handler = _Waits(logging.INFO)
+    level = logger.level
+    logger.addHandler(handler)
+    if not logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def checked_base_url(base_url: str | None, keys: list[str]) -> str | None:
+    """A --base-url that is not an http(s) URL is a usage error, found before any call."""
+    if base_url is not None:
+        for key in keys:
+            try:
+                resolve_base_url(providers()[key], base_url)
+            except OptionError as exc:
+                raise UsageProblem(f"--base-url: {exc}") from None
+    return base_url
 
 
 @dataclass
@@ -208,6 +249,7 @@ def main(
         raise UsageProblem(
             f"unknown provider {provider!r}; choose one of: all, {', '.join(known)}."
         )
+    base_url = checked_base_url(base_url, keys)
     chosen_models = parse_models(models, keys)
     options = parse_options(raw_options)
     sources = expand(images)
@@ -215,6 +257,7 @@ def main(
         raise click.ClickException("no image files found in " + ", ".join(images) + ".")
 
     with contextlib.ExitStack() as stack:
+        stack.enter_context(waits_shown())
         urls = stack.enter_context(mocks(keys)) if mock else {}
         jobs = []
         for key in keys:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import httpx
 import orjson
 
-from image_classify._logs import log_request, log_response, log_retry, logger
+from image_classify._logs import log_budget_spent, log_request, log_response, log_retry, logger
 from image_classify._providers import ProviderInfo
 from image_classify._redaction import redact, redact_exception
 from image_classify._responses import APIResponse, Operation, find_request_id, interpret
@@ -299,13 +299,7 @@ def exchange(
         if delay is None:
             break
         if waited + delay > settings.max_retry_wait:
-            logger.info(
-                "not retrying %s %s: waiting %.1f s more would pass the retry budget of %.0f s",
-                request.method,
-                redact(str(request.url)),
-                delay,
-                settings.max_retry_wait,
-            )
+            log_budget_spent(request, delay, settings.max_retry_wait)
             break
         waited += delay
         if logger.isEnabledFor(logging.INFO):

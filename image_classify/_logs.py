@@ -74,6 +74,10 @@ def log_response(response: httpx.Response, elapsed: float, request_id: str | Non
         logger.debug("response headers=%s", redact_headers(response.headers.multi_items()))
 
 
+# Set on the records of waits (and of waits not taken), which the CLI shows as they happen.
+WAIT = "image_classify_wait"
+
+
 def log_retry(request: httpx.Request, outcome: str, delay: float, retry: int, retries: int) -> None:
     """INFO: each retry, why, and how long we wait first."""
     logger.info(
@@ -84,6 +88,20 @@ def log_retry(request: httpx.Request, outcome: str, delay: float, retry: int, re
         retry,
         retries,
         redact(outcome),
+        extra={WAIT: delay},
+    )
+
+
+def log_budget_spent(request: httpx.Request, delay: float, budget: float) -> None:
+    """INFO: a retry not taken because its wait would pass the call's budget."""
+    logger.info(
+        "not retrying %s %s: waiting %.1f s more would pass the retry budget of %.0f s "
+        "(max_retry_wait)",
+        request.method,
+        redact(str(request.url)),
+        delay,
+        budget,
+        extra={WAIT: 0.0},
     )
 
 

@@ -117,3 +117,49 @@ def test_folder_json_lines_and_a_failure_summary(tmp_path: Path) -> None:
     assert again.raw.success is True and again.predictions[0].label == "PERSIAN CAT"
     assert "broken.png" in result.stderr and "empty" in result.stderr
     assert "1 of 4 classification(s) failed" in result.stderr
+
+
+@pytest.mark.parametrize("base_url", ["not a url", "ftp://example.com", "http://"])
+def test_a_base_url_that_is_not_a_url_is_a_usage_error(base_url: str) -> None:
+    result = cli(str(SAMPLE), "--provider", "huggingface", "--base-url", base_url)
+    assert_one_line_error(result, 2, "--base-url", repr(base_url))
+
+
+def test_the_command_says_what_it_waits_for() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answers = [
+        (429, {"Retry-After": "0.2"}, b'{"error": "slow down"}'),
+        (200, {}, b'[{"label": "cat", "score": 0.9}]'),
+    ]
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["content-length"]))
+            status, headers, body = answers.pop(0) if len(answers) > 1 else answers[0]
+            self.send_response(status)
+            for name, value in {"content-type": "application/json", **headers}.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        key = "hf_cli_wait_test_key"
+        result = cli(str(SAMPLE), "-p", "huggingface", "--base-url", url, env={"HF_TOKEN": key})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stderr
+    assert "note: retrying POST" in result.stderr
+    assert "in 0.20 s (retry 1 of 2) after HTTP 429" in result.stderr
+    assert key not in result.stdout + result.stderr
+    assert "cat" in result.stdout
