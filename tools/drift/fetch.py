@@ -5,12 +5,19 @@ errors), then two checks every later step relies on: the document is OpenAPI (it
 `openapi` key) and it is self-contained (no external `$ref`). A URL is fetched with httpx,
 streamed, so that a body past the size cap is refused as soon as it is known to be too big
 (from Content-Length, else while it arrives) instead of after it has filled memory.
+
+`--timeout` is a deadline for the whole fetch (name lookup, connect, headers, every read,
+redirects), not httpx's per-read timeout: a server that drips one byte a second never
+trips a per-read timeout, so the fetch runs in a worker thread that the caller stops
+waiting for at the deadline.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,43 +62,92 @@ def _too_big(label: str, size: str, max_bytes: int) -> ToolError:
     )
 
 
-def download(url: str, *, max_bytes: int, timeout: float) -> tuple[bytes, str]:
-    """GET `url` (redirects followed) and return (body, content type); ToolError otherwise."""
+class _Fetch:
+    """What the worker thread has got so far; the caller reads it once it stops waiting."""
+
+    def __init__(self) -> None:
+        self.headers_done = False
+        self.declared: int | None = None  # Content-Length, when the server sent one
+        self.received = 0  # body bytes
+        self.abandoned = False  # the caller gave up: stop reading at the next chunk
+        self.result: tuple[bytes, str] | None = None
+        self.error: BaseException | None = None
+
+
+def _late(url: str, timeout: float, fetch: _Fetch) -> ToolError:
+    if not fetch.headers_done:
+        got = "no complete response headers yet"
+    else:
+        of = f" of {_mib(fetch.declared)}" if fetch.declared is not None else ""
+        got = f"{_mib(fetch.received)}{of} received"
+    return ToolError(
+        f"{url}: no complete answer within {timeout:g} s (--timeout): {got}; the server "
+        "may be slow, stalled or unreachable from here. Try again later, raise --timeout, "
+        "or fetch the document another way and pass its path."
+    )
+
+
+def _get(url: str, max_bytes: int, timeout: float, fetch: _Fetch) -> None:
+    """The fetch itself, run in the worker thread; its outcome goes into `fetch`."""
     import httpx  # here: every `python -m tools` command imports this module, few fetch
 
     chunks: list[bytes] = []
-    received = 0
     try:
+        # httpx's timeout bounds each connect and read: it ends the worker of a stalled
+        # server on its own soon after the caller's deadline.
         with (
             httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5) as client,
             client.stream("GET", url) as response,
         ):
+            fetch.headers_done = True
             if response.status_code != 200:
                 raise ToolError(
                     f"{url}: the server answered HTTP {response.status_code} "
                     f"{response.reason_phrase} instead of the document. Check the address."
                 )
             declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise _too_big(url, f"{_mib(int(declared))} (Content-Length)", max_bytes)
-            for chunk in response.iter_bytes():
-                received += len(chunk)
-                if received > max_bytes:  # no or a wrong Content-Length: stop reading now
+            if declared.isdigit():
+                fetch.declared = int(declared)
+                if fetch.declared > max_bytes:
+                    raise _too_big(url, f"{_mib(fetch.declared)} (Content-Length)", max_bytes)
+            for chunk in response.iter_bytes():  # a chunk per network read: a drip is seen
+                if fetch.abandoned:
+                    return
+                fetch.received += len(chunk)
+                if fetch.received > max_bytes:  # no or a wrong Content-Length: stop now
                     raise _too_big(url, f"more than {_mib(max_bytes)}", max_bytes)
                 chunks.append(chunk)
-            content_type = response.headers.get("content-type", "")
+            fetch.result = (b"".join(chunks), response.headers.get("content-type", ""))
     except httpx.TimeoutException:
-        raise ToolError(
-            f"{url}: no answer within {timeout:g} s (--timeout). The server may be down or "
-            "unreachable from here; try again later or fetch the document another way and "
-            "pass its path."
-        ) from None
+        fetch.error = _late(url, timeout, fetch)
     except httpx.HTTPError as exc:
-        raise ToolError(
+        fetch.error = ToolError(
             f"{url}: could not be fetched ({type(exc).__name__}: {exc}). Check the address "
             "and the network, or download the document and pass its path."
-        ) from None
-    return b"".join(chunks), content_type
+        )
+    except BaseException as exc:  # ToolError, or a bug: either way the caller raises it
+        fetch.error = exc
+
+
+def download(url: str, *, max_bytes: int, timeout: float) -> tuple[bytes, str]:
+    """GET `url` (redirects followed) and return (body, content type) within `timeout`
+    seconds in all; ToolError otherwise."""
+    fetch = _Fetch()
+    # A daemon thread: a read blocked past the deadline cannot be interrupted, but it must
+    # neither hold the caller nor keep the process alive after the error is reported.
+    worker = threading.Thread(
+        target=_get, args=(url, max_bytes, timeout, fetch), name="drift-fetch", daemon=True
+    )
+    deadline = time.monotonic() + timeout
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        fetch.abandoned = True
+        raise _late(url, timeout, fetch)
+    if fetch.error is not None:
+        raise fetch.error
+    assert fetch.result is not None  # the worker ends with a result or an error
+    return fetch.result
 
 
 def _suffix_for(url: str, content_type: str, data: bytes) -> str:
