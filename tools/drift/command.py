@@ -35,7 +35,10 @@ def _fetch_options(parser: argparse.ArgumentParser) -> None:
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT_S,
-        help=f"seconds to wait for a URL to answer (default {DEFAULT_TIMEOUT_S:g})",
+        help=(
+            f"seconds the whole fetch of a URL may take, redirects included (default "
+            f"{DEFAULT_TIMEOUT_S:g})"
+        ),
     )
 
 
