@@ -91,6 +91,8 @@ def credential_from_env(info: ProviderInfo) -> str:
 
 def auth_for(info: ProviderInfo, api_key: str | None) -> ManifestAuth:
     """The auth for a provider, with `api_key` or the key from its environment variables."""
+    if api_key is not None and not isinstance(api_key, str):
+        raise OptionError(f"api_key for {info.title} must be a str, got {type(api_key).__name__}.")
     if api_key is not None and not api_key.strip():
         raise MissingCredentialsError(
             f"api_key for {info.title} ({info.key}) is empty; pass the key, or None to read "

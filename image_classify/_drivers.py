@@ -47,7 +47,7 @@ def _chunks(response: httpx.Response, body: _Body) -> Iterator[bytes]:
     """The body's bytes as they arrive: raw when this module inflates them, else httpx's
     decoded ones (identity, or an encoding this module leaves to httpx)."""
     wbits = _WBITS.get(response.headers.get("content-encoding", "").strip().lower())
-    if wbits is None:
+    if wbits is None or response.is_stream_consumed:  # a mock's answer: already in memory
         return response.iter_bytes()
     body.inflater = zlib.decompressobj(wbits)
     return response.iter_raw()
@@ -55,7 +55,7 @@ def _chunks(response: httpx.Response, body: _Body) -> Iterator[bytes]:
 
 def _achunks(response: httpx.Response, body: _Body) -> AsyncIterator[bytes]:
     wbits = _WBITS.get(response.headers.get("content-encoding", "").strip().lower())
-    if wbits is None:
+    if wbits is None or response.is_stream_consumed:
         return response.aiter_bytes()
     body.inflater = zlib.decompressobj(wbits)
     return response.aiter_raw()
@@ -98,9 +98,12 @@ class _Body:
             raise httpx.DecodingError(f"the compressed body is corrupt ({exc})") from None
 
     def finish(self) -> None:
-        if self.inflater is not None:
-            self.inflate(self.inflater.unconsumed_tail)
-            self.add(self.inflater.flush())
+        inflater = self.inflater
+        if inflater is not None:
+            self.inflate(inflater.unconsumed_tail)
+            self.add(inflater.flush())
+            if not inflater.eof:
+                raise httpx.DecodingError("the compressed body is corrupt: it ends early")
 
     def into(self, response: httpx.Response) -> httpx.Response:
         # What Response.read() stores; set here because the chunks were read (and

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -38,8 +39,11 @@ class ClientOptions:
 def as_timeout(value: Timeout | None) -> httpx.Timeout | None:
     if value is None or isinstance(value, httpx.Timeout):
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise OptionError(f"timeout must be seconds (a number) or an httpx.Timeout, got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        raise OptionError(
+            f"timeout must be seconds (a number > 0), an httpx.Timeout or None (no timeout), "
+            f"got {value!r}."
+        )
     return httpx.Timeout(float(value))
 
 

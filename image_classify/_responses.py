@@ -249,6 +249,27 @@ def status_error(
     return cls(message, **common)
 
 
+_JSON_KINDS = {ord("["): "a list", ord("{"): "an object", ord('"'): "a string"}
+
+
+def _wrong_kind(parsed: Any, content: bytes) -> ValueError | None:
+    """A list model parsed from a JSON object (the generated code iterates its keys: `{}`
+    becomes an empty list), or an object model from something else: the generated parsers
+    do not check, so a 200 of the wrong kind would pass as an empty answer."""
+    expected = (
+        "a list"
+        if isinstance(parsed, list)
+        else "an object"
+        if hasattr(parsed, "to_dict")
+        else None
+    )
+    if expected is None:
+        return None
+    start = content.lstrip()[:1]
+    found = _JSON_KINDS.get(start[0], "a number, true, false or null") if start else "empty"
+    return None if found == expected else ValueError(f"$ is {found}, not {expected}")
+
+
 def _says_failure(value: Any) -> bool:
     if isinstance(value, dict):
         return value.get("success") is False
@@ -276,6 +297,10 @@ def interpret(
         error = status_error(response, info, parsed, provider_failure=True)
     elif parsed is None:
         error = validation_error(response, info, problem)
+    else:
+        wrong = _wrong_kind(parsed, response.content)
+        if wrong is not None:
+            error = validation_error(response, info, wrong)
     return APIResponse(
         response,
         parsed,

@@ -196,3 +196,16 @@ def test_a_corrupt_compressed_answer_is_a_typed_error() -> None:
         pytest.raises(APIConnectionError, match="corrupt"),
     ):
         hf.classify(IMAGE)
+
+
+def test_a_compressed_answer_cut_short_is_a_typed_error() -> None:
+    from image_classify import APIConnectionError
+
+    packed = gzip.compress(ANSWER)[:-12]  # the last deflate block and the trailer missing
+    reply = head(200, len(packed), content_type="application/json", content_encoding="gzip")
+    with (
+        hostile(send(reply + packed)) as server,
+        classifier(server.url) as hf,
+        pytest.raises(APIConnectionError, match="ends early"),
+    ):
+        hf.classify(IMAGE)
