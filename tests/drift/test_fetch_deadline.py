@@ -196,3 +196,19 @@ def test_update_stops_at_the_deadline_and_changes_nothing(
     assert_deadline_error(result.stderr, url)
     assert project_copy.snapshot() == snapshot
     assert tree(project_copy.root) == before
+
+
+@pytest.mark.parametrize("command", ["drift", "update", "slice"])
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--timeout", "0"), ("--timeout", "-3"), ("--max-bytes", "0"), ("--timeout", "soon")],
+)
+def test_a_deadline_or_cap_that_is_not_positive_is_a_usage_error(
+    project_copy: ProjectCopy, command: str, option: str, value: str
+) -> None:
+    before = tree(project_copy.root)
+    result = project_copy.tools(command, "roboflow", "http://127.0.0.1:9/spec.yaml", option, value)
+    assert result.returncode == 2, result.output
+    assert "Traceback" not in result.output
+    assert f"argument {option}:" in result.stderr and repr(value) in result.stderr
+    assert tree(project_copy.root) == before

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,18 +24,33 @@ if TYPE_CHECKING:
 DRIFT_ERROR = 2
 
 
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    """An argparse type: a number > 0 (a usage error, exit 2, otherwise)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not 0 < value < math.inf:
+            raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
+        return value
+
+    return parse
+
+
 def _fetch_options(parser: argparse.ArgumentParser) -> None:
     from tools.drift.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S
 
     parser.add_argument(
         "--max-bytes",
-        type=int,
+        type=_positive(int),
         default=DEFAULT_MAX_BYTES,
         help=f"refuse a document larger than this (default {DEFAULT_MAX_BYTES:,})",
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_positive(float),
         default=DEFAULT_TIMEOUT_S,
         help=(
             f"seconds the whole fetch of a URL may take, redirects included (default "
