@@ -49,6 +49,7 @@ import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,31 +116,33 @@ def _rel(path: Path, root: Path) -> str:
 
 # -- the lock on .build/ ---------------------------------------------------------------
 
-_held: dict[Path, int] = {}  # build folder -> depth; the lock is per process, re-entrant
+_local = threading.local()  # .held: build folder -> depth, for this thread
 
 
 @contextlib.contextmanager
 def exclusive(build: Path = BUILD) -> Iterator[None]:
     """Hold `.build/transaction.lock`: one journal, scratch creation and cleanup at a time.
 
-    Re-entrant in one process (regen holds it while it reads the lock file and commits).
+    Re-entrant in one thread (regen holds it while it reads the lock file and commits);
+    another thread, like another process, waits for it.
     """
-    if build in _held:
-        _held[build] += 1
+    held: dict[Path, int] = _local.__dict__.setdefault("held", {})
+    if build in held:
+        held[build] += 1
         try:
             yield
         finally:
-            _held[build] -= 1
+            held[build] -= 1
         return
     build.mkdir(parents=True, exist_ok=True)
     fd = os.open(build / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        _held[build] = 1
+        held[build] = 1
         try:
             yield
         finally:
-            del _held[build]
+            del held[build]
     finally:
         os.close(fd)  # releases the lock
 
@@ -368,6 +371,7 @@ class Transaction:
                 "permissions first)."
             ) from exc
         (self.build / JOURNAL).unlink(missing_ok=True)
+        _fsync_dir(self.build)
         if isinstance(exc, OSError):
             raise ToolError(
                 f"could not move the new files into place ({exc}); every file was restored "
@@ -415,7 +419,7 @@ def _roll_back(journal: dict[str, Any], root: Path) -> int:
         undone += taken
         _crash_point(f"rollback:{number}")
     for folder in reversed(journal["mkdirs"]):
-        with contextlib.suppress(FileNotFoundError, OSError):
+        with contextlib.suppress(OSError):
             _inside(root, folder).rmdir()  # only if empty: anything else there stays
     for folder in {_inside(root, s["target"]).parent for s in steps}:
         if folder.is_dir():
