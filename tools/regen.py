@@ -102,7 +102,8 @@ def regen(
         return outcomes
     if not check:  # fail before generating, not after
         writable(lock.LOCK, "regen")
-        writable(typed_surface.TYPED, "regen")
+        if typed_text is not None:
+            writable(typed_surface.TYPED, "regen")
     with scratch("regen-") as folder:
         produced = _generate_all(todo, folder, jobs)
         by_key = {b.provider.key: b for b in todo}
