@@ -53,8 +53,8 @@ WATCHED = (
     "image_classify/_typed.py",
     "generation.lock.json",
 )
-# What may stay in .build/: the lock file commits take, and the effective specs.
-KEPT_IN_BUILD = {"transaction.lock", "effective"}
+# What may stay in .build/: the effective specs.
+KEPT_IN_BUILD = {"effective"}
 
 
 def state(root: Path) -> dict[str, str]:
@@ -316,7 +316,7 @@ def test_scratch_of_a_live_process_stays_and_old_unowned_scratch_goes(tmp_path: 
         said = transaction.recover(build)
         assert live.is_dir()
     assert said is not None and "update-old" in said
-    assert sorted(p.name for p in build.iterdir()) == ["regen-young", "transaction.lock"]
+    assert sorted(p.name for p in build.iterdir()) == ["regen-young"]
 
 
 def test_recover_does_nothing_cheaply_without_build(tmp_path: Path) -> None:

@@ -13,14 +13,14 @@
 4. Commit: the journal is deleted. That deletion is the commit point; the work folder,
    backups included, is garbage from then on and is removed.
 
-Whoever holds `.build/transaction.lock` (an fcntl lock, released by the kernel when its
-process dies, however it dies) may write the journal; a committing process holds it from
-before the journal is written until after it is deleted. So a journal found by a process
-holding the lock was left by a process that died: `recover()` (run first by every
-`python -m tools` command) rolls it back. Each step's state is read off the filesystem,
-never off the journal alone: an installed target has no staged file left, a moved-aside
-target has a backup; undoing a step moves the new version back to its staged path (not
-deleted), so running the rollback again after a crash in the middle of it is harmless.
+Whoever holds the lock on `.build/` (an flock on the folder itself, released by the
+kernel when its process dies, however it dies) may write the journal; a committing
+process holds it from before the journal is written until after it is deleted. So a
+journal found by a process holding the lock was left by a process that died: `recover()`
+(run first by every `python -m tools` command) rolls it back. Each step's state is read
+off the filesystem, never off the journal alone: an installed target has no staged file
+left, a moved-aside target has a backup; undoing a step moves the new version back to its
+staged path (not deleted), so running the rollback again after a crash in it is harmless.
 
 Scratch folders hold a lock of their own (`.owner`, with the owner's pid) for as long as
 their process lives; `recover()` removes those whose lock is free, so a killed command
@@ -63,7 +63,6 @@ from tools.errors import ToolError
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"
 JOURNAL = "transaction.json"
-LOCK = "transaction.lock"
 OWNER = ".owner"
 # Scratch folders of versions that had no owner lock: removed once they are this old.
 LEGACY_PREFIXES = ("regen-", "update-", "drift-")
@@ -121,7 +120,7 @@ _local = threading.local()  # .held: build folder -> depth, for this thread
 
 @contextlib.contextmanager
 def exclusive(build: Path = BUILD) -> Iterator[None]:
-    """Hold `.build/transaction.lock`: one journal, scratch creation and cleanup at a time.
+    """Hold the lock on `.build/`: one journal, scratch creation and cleanup at a time.
 
     Re-entrant in one thread (regen holds it while it reads the lock file and commits);
     another thread, like another process, waits for it.
@@ -135,7 +134,8 @@ def exclusive(build: Path = BUILD) -> Iterator[None]:
             held[build] -= 1
         return
     build.mkdir(parents=True, exist_ok=True)
-    fd = os.open(build / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    # The folder itself is locked: a lock file would be one more file a command leaves.
+    fd = os.open(build, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         held[build] = 1

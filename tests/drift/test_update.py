@@ -19,16 +19,13 @@ import pytest
 
 from tests.project_copy import ProjectCopy
 
-# The (empty) file tools.transaction locks to serialize commits; it stays.
-BUILD_LOCK = ".build/transaction.lock"
-
 
 def tree(root: Path) -> dict[str, str]:
     """sha256 of every file under `root` (any scratch file left behind shows up here)."""
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and p != root / BUILD_LOCK
+        if p.is_file() and "__pycache__" not in p.parts
     }
 
 
