@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +13,15 @@ import pytest
 
 from tools import documents
 from tools.documents import (
+    MAX_DEPTH,
     dump_yaml,
     escape_pointer_token,
     external_refs,
     json_pointer,
     load_document,
+    locate,
     parse_json_pointer,
+    ref_problems,
     reject_external_refs,
     write_atomic,
 )
@@ -80,7 +86,8 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
         ("scalar.yaml", "just text\n", "a string"),
         ("empty.yaml", "", "empty"),
         ("list.json", "[1, 2]", "a list"),
-        ("null.json", "null", "empty"),
+        ("null.json", "null", "null"),
+        ("null.yaml", "~\n", "null"),
     ],
 )
 def test_non_mapping_top_level_is_refused(tmp_path: Path, name: str, text: str, kind: str) -> None:
@@ -161,6 +168,137 @@ def test_large_json_document_loads_fast(shared_dir: Path) -> None:
     assert external_refs(doc) == []
 
 
+# --------------------------------------------------------------------------- hostile input
+
+
+def nested(depth: int, kind: str = "list") -> str:
+    """A document whose x-deep member nests `depth` lists (or mappings); the top-level
+    mapping makes the whole document `depth + 1` deep."""
+    if kind == "list":
+        return "x-deep: " + "[" * depth + "]" * depth + "\n"
+    return "x-deep: " + "{a: " * depth + "1" + "}" * depth + "\n"
+
+
+@pytest.mark.parametrize("kind", ["list", "mapping"])
+def test_nesting_at_the_limit_loads(tmp_path: Path, kind: str) -> None:
+    doc = load_document(write(tmp_path, "ok.yaml", nested(MAX_DEPTH - 1, kind)))
+    assert "x-deep" in doc
+
+
+@pytest.mark.parametrize("kind", ["list", "mapping"])
+def test_yaml_nesting_past_the_limit_names_line_col_and_limit(tmp_path: Path, kind: str) -> None:
+    path = write(tmp_path, "deep.yaml", "openapi: 3.1.0\n" + nested(MAX_DEPTH, kind))
+    with pytest.raises(ToolError) as caught:
+        load_document(path)
+    message = str(caught.value)
+    assert re.match(rf"{re.escape(str(path))}:2:\d+: nested more than {MAX_DEPTH} ", message)
+
+
+def test_very_deep_yaml_is_refused_quickly_without_crashing(tmp_path: Path) -> None:
+    # 50,000 levels crashed libyaml's composer (a segmentation fault) and its scanner is
+    # quadratic in flow nesting: the check stops at the first level past the limit.
+    path = write(tmp_path, "deep.yaml", nested(200_000))
+    started = time.perf_counter()
+    with pytest.raises(ToolError, match=r"deep\.yaml:1:\d+: nested more than"):
+        load_document(path)
+    assert time.perf_counter() - started < 5
+
+
+def test_deep_json_is_refused_from_its_text(tmp_path: Path) -> None:
+    text = '{"openapi": "3.1.0",\n "x": ' + "[" * 1_000_000 + "]" * 1_000_000 + "}"
+    path = write(tmp_path, "deep.json", text)
+    with pytest.raises(ToolError) as caught:
+        load_document(path)
+    assert str(caught.value).startswith(f"{path}:2:{7 + MAX_DEPTH - 1}: nested more than")
+
+
+def test_json_brackets_inside_strings_are_not_nesting(tmp_path: Path) -> None:
+    text = '{"a": "' + "[{" * 5000 + '\\"[", "b": [[1]]}'
+    assert load_document(write(tmp_path, "ok.json", text))["b"] == [[1]]
+    path = write(tmp_path, "deep.json", '{"a": "]]]]",' + '"b": ' + "[" * 300 + "]" * 300 + "}")
+    with pytest.raises(ToolError, match="nested more than"):
+        load_document(path)
+
+
+def test_yaml_duplicate_key_names_the_key_and_both_lines(tmp_path: Path) -> None:
+    text = (
+        "paths:\n"
+        "  /x:\n"
+        "    post:\n"
+        "      operationId: first\n"
+        "    get:\n"
+        "      operationId: other\n"
+        "    post:\n"
+        "      operationId: second\n"
+    )
+    path = write(tmp_path, "dup.yaml", text)
+    with pytest.raises(ToolError) as caught:
+        load_document(path)
+    assert str(caught.value).startswith(f"{path}:7:5: duplicate key 'post' (first at line 3)")
+
+
+def test_yaml_integer_and_string_spelling_of_one_key_is_a_duplicate(tmp_path: Path) -> None:
+    path = write(tmp_path, "dup.yaml", "responses:\n  200: {}\n  '200': {}\n")
+    with pytest.raises(ToolError, match=r"dup\.yaml:3:3: duplicate key '200' \(first at line 2\)"):
+        load_document(path)
+
+
+def test_yaml_merge_keys_may_be_overridden(tmp_path: Path) -> None:
+    text = "base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  a: 3\ny: {<<: *b, b: 4}\n"
+    doc = load_document(write(tmp_path, "merge.yaml", text))
+    assert doc["x"] == {"a": 3, "b": 2}
+    assert doc["y"] == {"a": 1, "b": 4}
+
+
+def test_json_duplicate_key_names_the_key_and_the_object(tmp_path: Path) -> None:
+    text = '{"paths": {"/x": {"post": {}, "get": {}, "post": {"x": 1}}}}'
+    path = write(tmp_path, "dup.json", text)
+    with pytest.raises(ToolError) as caught:
+        load_document(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: duplicate key 'post' in the object at /paths/~1x.")
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    outcome: list[str] = []
+
+    def load() -> None:
+        try:
+            load_document(fifo)
+        except ToolError as err:
+            outcome.append(str(err))
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "load_document blocked on a FIFO"
+    assert outcome and outcome[0].startswith(f"{fifo}: is not a regular file")
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ToolError, match="is a folder"):
+        load_document(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"openapi: 3.1.0\ninfo: \xff\xfe\n", "byte"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "byte"),
+    ],
+)
+def test_bad_utf8_and_binary_files_name_the_byte(
+    tmp_path: Path, data: bytes, expected: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(data)
+    with pytest.raises(ToolError) as caught:
+        load_document(path)
+    assert str(caught.value).startswith(f"{path}: {expected}")
+
+
 # --------------------------------------------------------------------------- $ref checks
 
 
@@ -212,6 +350,90 @@ def test_local_refs_are_accepted() -> None:
     doc = {"a": {"$ref": "#/components/schemas/A"}, "b": [{"$ref": "#/x"}]}
     assert external_refs(doc) == []
     reject_external_refs(doc, Path("spec.yaml"))
+
+
+def schemas(**named: Any) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "components": {"schemas": named}}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def test_ref_problems_accepts_recursive_schemas_that_make_progress() -> None:
+    tree = {"type": "object", "properties": {"children": {"type": "array", "items": ref("Node")}}}
+    nested_lists = {"type": "array", "items": ref("Lists")}
+    doc = schemas(Node=tree, Lists=nested_lists, Uses={"allOf": [ref("Lists"), ref("Node")]})
+    assert ref_problems(doc) == []
+
+
+def test_ref_problems_finds_a_pure_ref_loop_from_its_first_ref() -> None:
+    found = ref_problems(schemas(A=ref("B"), B=ref("A")))
+    assert [(p.pointer, p.ref) for p in found] == [
+        ("/components/schemas/A/$ref", "#/components/schemas/B")
+    ]
+    assert "loop that never reaches a schema" in found[0].message
+    assert "/components/schemas/B/$ref -> /components/schemas/A/$ref" in found[0].message
+
+
+@pytest.mark.parametrize("keyword", ["allOf", "anyOf", "oneOf"])
+def test_ref_problems_finds_a_schema_that_contains_itself_in_place(keyword: str) -> None:
+    found = ref_problems(schemas(A={keyword: [{"type": "object"}, ref("A")]}))
+    assert [p.pointer for p in found] == [f"/components/schemas/A/{keyword}/1/$ref"]
+    assert "without entering a property or an array item" in found[0].message
+
+
+def test_ref_problems_finds_a_loop_through_not_and_another_schema() -> None:
+    found = ref_problems(schemas(A={"not": ref("B")}, B={"oneOf": [ref("A")]}))
+    assert [p.pointer for p in found] == ["/components/schemas/A/not/$ref"]
+
+
+def test_ref_problems_finds_missing_targets_and_anchors() -> None:
+    doc = schemas(
+        A={
+            "properties": {"x": ref("Nope"), "y": {"$ref": "#/components/schemas/A/properties/x/0"}}
+        },
+        B={"$ref": "#nowhere"},
+        C={"$id": "c", "$anchor": "here", "type": "string"},
+        D={"$ref": "#here"},
+    )
+    assert [(p.pointer, p.ref) for p in ref_problems(doc)] == [
+        ("/components/schemas/A/properties/x/$ref", "#/components/schemas/Nope"),
+        ("/components/schemas/A/properties/y/$ref", "#/components/schemas/A/properties/x/0"),
+        ("/components/schemas/B/$ref", "#nowhere"),
+    ]
+
+
+def test_ref_problems_reports_external_and_dynamic_refs() -> None:
+    doc = schemas(
+        A={"$ref": "file:///etc/passwd"},
+        B={"$ref": "../../secrets.yaml"},
+        C={"$dynamicRef": "http://127.0.0.1:9/meta#m"},
+        D={"$dynamicRef": "#m"},
+    )
+    found = ref_problems(doc)
+    assert [(p.pointer, p.external) for p in found] == [
+        ("/components/schemas/A/$ref", True),
+        ("/components/schemas/B/$ref", True),
+        ("/components/schemas/C/$dynamicRef", True),
+        ("/components/schemas/D/$dynamicRef", False),
+    ]
+    assert external_refs(doc)[2] == (
+        "/components/schemas/C/$dynamicRef",
+        "http://127.0.0.1:9/meta#m",
+    )
+
+
+def test_locate_gives_line_and_column_of_pointers(tmp_path: Path) -> None:
+    text = (
+        "openapi: 3.1.0\ncomponents:\n  schemas:\n    A:\n      $ref: '#/x'\n    L: [1, {b: 2}]\n"
+    )
+    path = write(tmp_path, "spec.yaml", text)
+    assert locate(path, ["/components/schemas/A/$ref", "/components/schemas/L/1/b", "/nope"]) == {
+        "/components/schemas/A/$ref": "5:7",
+        "/components/schemas/L/1/b": "6:13",
+    }
+    assert locate(tmp_path / "missing.yaml", ["/a"]) == {}
 
 
 # --------------------------------------------------------------------------- JSON pointers
