@@ -475,3 +475,50 @@ def test_large_document_descendant_queries(shared_dir: Path) -> None:
     assert len(results[0].matched) == len(with_id) > 1000
     assert all(op["x-seen"] is True for op in with_id)
     # Speed is measured by `python -m tools bench overlay-apply`, not asserted here.
+
+
+# --------------------------------------------------------------------------- hostile overlays
+
+
+def test_update_adding_an_external_ref_is_refused_at_load(tmp_path: Path) -> None:
+    actions = [
+        {"target": "$.info", "update": {"x-a": 1}},
+        {"target": "$.paths", "update": {"/x": {"get": {"$ref": "file:///etc/passwd"}}}},
+    ]
+    path = write_overlay(tmp_path, actions)
+    with pytest.raises(ToolError) as caught:
+        load_overlay(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: action 1 (0-based index in 'actions', target '$.paths')")
+    assert "update value at /~1x/get/$ref -> 'file:///etc/passwd'" in message
+
+
+def test_update_writing_an_external_url_over_a_ref_is_refused(tmp_path: Path) -> None:
+    document = petstore()
+    document["components"] = {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {}}}
+    with pytest.raises(ToolError) as caught:
+        apply(tmp_path, document, [{"target": "$..['$ref']", "update": "http://127.0.0.1:9/x"}])
+    assert "action 0" in str(caught.value)
+    assert "/components/schemas/A/$ref -> 'http://127.0.0.1:9/x'" in str(caught.value)
+    assert document["components"]["schemas"]["A"]["$ref"] == "#/components/schemas/B"
+
+
+def test_copy_that_doubles_itself_is_stopped(tmp_path: Path) -> None:
+    actions: list[dict[str, Any]] = [{"target": "$.info", "update": {"x-grow": [1, 2]}}]
+    actions += [
+        {"target": "$.info['x-grow']", "copy": "$.info['x-grow']", "description": f"d{i}"}
+        for i in range(40)
+    ]
+    with pytest.raises(ToolError, match=r"action 19 .*more than 1,000,000 nodes"):
+        apply(tmp_path, petstore(), actions)
+
+
+def test_update_nesting_past_the_depth_limit_is_refused(tmp_path: Path) -> None:
+    value: dict[str, Any] = {}
+    for _ in range(150):
+        value = {"a": value}
+    document = petstore()
+    apply(tmp_path, document, [{"target": "$.info", "update": {"x-deep": value}}])  # 153 deep
+    deep_target = "$.info['x-deep']" + ".a" * 60  # 62 levels down, then 152 more
+    with pytest.raises(ToolError, match=r"action 0 .*would nest 215 levels deep"):
+        apply(tmp_path, document, [{"target": deep_target, "copy": "$.info"}])

@@ -55,10 +55,18 @@ from jsonpath_rfc9535 import JSONPathEnvironment, JSONPathError, JSONPathNode, J
 from jsonpath_rfc9535.function_extensions import Match, Search
 from jsonpath_rfc9535.function_extensions._pattern import map_re
 
-from tools.documents import json_pointer, load_document, pointer_for_humans
+from tools.documents import (
+    MAX_DEPTH,
+    REF_KEYWORDS,
+    external_refs,
+    json_pointer,
+    load_document,
+    pointer_for_humans,
+)
 from tools.errors import ToolError
 
 __all__ = [
+    "MAX_ADDED_NODES",
     "SCHEMA_DIR",
     "SUPPORTED_VERSIONS",
     "Action",
@@ -79,6 +87,15 @@ SUPPORTED_VERSIONS = ("1.0", "1.1")
 """Overlay feature sets (`major.minor`) this engine reads; the patch number is ignored."""
 
 ActionKind = Literal["update", "remove", "copy", "none"]
+
+MAX_ADDED_NODES = 1_000_000
+"""How many nodes (objects, arrays and values) one overlay may add to a document.
+
+Like YAML aliases, `copy` multiplies: copying an array into itself doubles it, so 40
+one-line actions would ask for 2**40 nodes. Real overlays add a few hundred; the
+4 MB Cloudflare document has about 180,000 nodes in all. Nesting stays within
+`tools.documents.MAX_DEPTH` for the same reason as at load time.
+"""
 
 
 class _RegexCache:
@@ -334,6 +351,9 @@ def parse_overlay(doc: Any, path: Path) -> Overlay:
                 ),
             )
         )
+    for action in actions:
+        if action.kind == "update":
+            _refuse_external_refs(path, action, action.update, "update value")
     info = doc["info"]
     return Overlay(
         path=path,
@@ -359,12 +379,78 @@ def load_overlay(path: Path) -> Overlay:
 # --------------------------------------------------------------------------- application
 
 
-def _where(overlay: Overlay, action: Action) -> str:
+def _where(overlay: Overlay | Path, action: Action) -> str:
+    path = overlay.path if isinstance(overlay, Overlay) else overlay
     described = f", {action.description!r}" if action.description else ""
     return (
-        f"{overlay.path}: action {action.index} (0-based index in 'actions'{described}, "
+        f"{path}: action {action.index} (0-based index in 'actions'{described}, "
         f"target {action.target!r})"
     )
+
+
+def _refuse_external_refs(
+    overlay: Overlay | Path, action: Action, value: Any, what: str, at: str = ""
+) -> None:
+    """An action must not bring in a reference the pipeline would have to fetch."""
+    found = external_refs(value) if isinstance(value, dict | list) else []
+    if at and isinstance(value, str) and not value.startswith("#"):
+        found = [("", value)]  # a primitive written over a $ref member
+    if not found:
+        return
+    place = f"{at}" if at else f"{what} at "
+    listing = "; ".join(f"{place}{pointer} -> {ref!r}" for pointer, ref in found[:10])
+    raise ToolError(
+        f"{_where(overlay, action)}: the {what} brings in an external reference (a URL or "
+        f"a file), which the pipeline refuses and never fetches: {listing}. Add the "
+        "content itself under components and refer to it with '#/components/...'."
+    )
+
+
+def _measure(value: Any) -> tuple[int, int]:
+    """(depth, node count) of a JSON-like value, without recursion; a primitive is (0, 1)."""
+    depth = nodes = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        nodes += 1
+        if isinstance(item, dict):
+            level += 1
+            stack.extend((child, level) for child in item.values())
+        elif isinstance(item, list):
+            level += 1
+            stack.extend((child, level) for child in item)
+        depth = max(depth, level)
+    return depth, nodes
+
+
+class _Growth:
+    """What one overlay has added so far, kept within MAX_DEPTH and MAX_ADDED_NODES."""
+
+    def __init__(self) -> None:
+        self.added = 0
+
+    def check(
+        self, overlay: Overlay, action: Action, nodes: Sequence[JSONPathNode], value: Any
+    ) -> None:
+        depth, size = _measure(value)
+        # A selected node at location length k sits at depth k + 1; what is merged into it
+        # or appended to it reaches at most k + 1 + depth.
+        deepest = max(len(node.location) for node in nodes) + 1 + depth
+        if deepest > MAX_DEPTH:
+            raise ToolError(
+                f"{_where(overlay, action)}: the result would nest {deepest} levels deep, "
+                f"more than the {MAX_DEPTH} any document may have (see MAX_DEPTH in "
+                "tools/documents.py). Add the content under components and refer to it "
+                "with $ref instead of nesting it."
+            )
+        self.added += size * len(nodes)
+        if self.added > MAX_ADDED_NODES:
+            raise ToolError(
+                f"{_where(overlay, action)}: this overlay would add more than "
+                f"{MAX_ADDED_NODES:,} nodes to the document ({self.added:,} so far; each "
+                "selected node receives its own copy). A copy that feeds on its own "
+                "result grows twofold per action; check the targets and the copy sources."
+            )
 
 
 def _shape(value: object) -> str:
@@ -567,6 +653,7 @@ def apply_overlay(document: Any, overlay: Overlay, *, strict: bool = True) -> li
             f"mapping, not to a {type(document).__name__}."
         )
     results: list[ActionResult] = []
+    growth = _Growth()
     for action in overlay.actions:
         nodes = _select(overlay, action, action.query, document)
         if not nodes and strict:
@@ -594,10 +681,19 @@ def apply_overlay(document: Any, overlay: Overlay, *, strict: bool = True) -> li
             continue
         if action.kind == "remove":
             _remove(overlay, action, nodes)
-        elif action.kind == "update":
-            _apply_value(overlay, action, nodes, action.update)
-        elif action.kind == "copy":
-            _apply_value(overlay, action, nodes, source)
+            continue
+        if action.kind == "none":
+            continue
+        value = action.update if action.kind == "update" else source
+        if action.kind == "copy":
+            _refuse_external_refs(overlay, action, value, f"value copied from {action.copy!r}")
+        for node in nodes:  # a string written over a $ref member
+            if node.location and node.location[-1] in REF_KEYWORDS:
+                _refuse_external_refs(
+                    overlay, action, value, "value", at=json_pointer(node.location)
+                )
+        growth.check(overlay, action, nodes, value)
+        _apply_value(overlay, action, nodes, value)
     return results
 
 
