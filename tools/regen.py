@@ -136,7 +136,7 @@ def regen(
                 transaction.add_file(lock.LOCK, lock.render(stored).encode())
             transaction.commit()
     if typed_text is not None:
-        say(f"{typed.key}: generated")
+        say(f"{typed_surface.TYPED.relative_to(ROOT).as_posix()}: generated")
     for key in produced:
         outcomes.append(Outcome(by_key[key].provider, "generated", []))
         say(f"{key}: generated {by_key[key].provider.rel(by_key[key].provider.package_dir)}")
