@@ -100,7 +100,6 @@ class _Body:
     def finish(self) -> None:
         inflater = self.inflater
         if inflater is not None:
-            self.inflate(inflater.unconsumed_tail)
             self.add(inflater.flush())
             if not inflater.eof:
                 raise httpx.DecodingError("the compressed body is corrupt: it ends early")
