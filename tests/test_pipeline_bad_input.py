@@ -127,3 +127,90 @@ def test_generator_failure_leaves_generated_untouched(project: ProjectCopy) -> N
     result = project.tools("regen", "cloudflare", "--force")
     assert_clean_failure(result, "openapi-python-client", "cloudflare", "Nothing was written")
     assert project.snapshot() == before
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def test_validate_says_a_path_does_not_exist(project: ProjectCopy) -> None:
+    result = project.tools("validate", "nosuch.yaml")
+    assert_clean_failure(result, "nosuch.yaml: no such file")
+    assert "unknown provider" not in result.stderr
+
+
+def test_validate_names_both_readings_of_a_bare_word(project: ProjectCopy) -> None:
+    result = project.tools("validate", "clarifai")
+    assert_clean_failure(result, "'clarifai' is neither a provider key nor an existing file")
+    assert "edge_impulse" in result.stderr
+
+
+def many_problems(count: int) -> str:
+    paths = "".join(f"  /p{i}: 5\n" for i in range(count))
+    return f"openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}"
+
+
+def test_validate_counts_what_it_leaves_out_and_all_lists_everything(
+    project: ProjectCopy, tmp_path: Path
+) -> None:
+    spec = tmp_path / "many.yaml"
+    spec.write_text(many_problems(13))
+    capped = project.tools("validate", str(spec))
+    assert_clean_failure(capped, "(13 problem(s))", "... and 3 more", "--all")
+    assert "/paths/~1p9 (line 13:" in capped.stderr
+    assert "/p10" not in capped.stderr
+    everything = project.tools("validate", "--all", str(spec))
+    assert_clean_failure(everything, "/paths/~1p12 (line 16:")
+    assert "more" not in everything.stderr
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_validators_survive_recursive_schemas(
+    project: ProjectCopy, tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Legal: nested arrays under an allOf sent openapi-spec-validator's _collect_properties
+    # (and the fast walk's copy of it) into infinite recursion.
+    spec = tmp_path / "lists.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    A: {required: [x], allOf: [{$ref: '#/components/schemas/B'}]}\n"
+        "    B: {type: array, items: {$ref: '#/components/schemas/B'}}\n"
+    )
+    monkeypatch.setenv("TOOLS_OPENAPI_VALIDATOR", engine)
+    result = project.tools("validate", str(spec))
+    assert_clean_failure(result, "Required list has not defined properties: ['x']")
+
+
+def test_the_reference_validator_retrieves_nothing() -> None:
+    from tests.corpus import Listener
+    from tools.errors import ToolError
+    from tools.validate import reference_problems
+
+    with Listener() as listener:
+        for keyword in ("$ref", "$dynamicRef"):
+            schema = {"default": 1, keyword: f"http://127.0.0.1:{listener.port}/s.json#/A"}
+            document = {
+                "openapi": "3.1.0",
+                "info": {"title": "t", "version": "1"},
+                "paths": {},
+                "components": {"schemas": {"A": schema}},
+            }
+            with pytest.raises(ToolError, match=r"^spec: the validator could not follow"):
+                reference_problems(document, "spec")
+    assert listener.connections == 0
+
+
+def test_regen_with_a_ref_loop_names_the_place(project: ProjectCopy) -> None:
+    project.edit(
+        "specs/roboflow.yaml",
+        lambda text: text.replace(
+            "\n  schemas:\n",
+            "\n  schemas:\n    Loop:\n      allOf:\n        - $ref: '#/components/schemas/Loop'\n",
+            1,
+        ),
+    )
+    before = project.snapshot_all()
+    result = project.tools("regen", "roboflow", "--force")
+    assert_clean_failure(
+        result, "effective spec of roboflow", "/components/schemas/Loop/allOf/0/$ref"
+    )
+    assert project.snapshot_all() == before

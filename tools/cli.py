@@ -7,6 +7,7 @@ traceback reaches the user for bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,21 +39,36 @@ def _overlay_apply(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from tools.documents import load_document
     from tools.effective import build
-    from tools.manifest import load_providers, select
-    from tools.validate import validate_openapi
+    from tools.manifest import load_providers
+    from tools.validate import SHOWN_ERRORS, validate_openapi
 
     known = load_providers()
+    shown = None if args.all else SHOWN_ERRORS
     for name in args.targets or list(known):
         if name in known:
-            build(select([name])[0])
+            build(known[name], shown=shown)
             print(f"{name}: effective spec valid")
             continue
         path = Path(name)
-        if not path.exists():
-            select([name])  # raises: unknown provider, naming the choices
-        validate_openapi(load_document(path), str(path))
+        if not path.exists() and not path.is_symlink():
+            raise ToolError(_neither_provider_nor_file(name, list(known)))
+        validate_openapi(load_document(path), str(path), shown=shown, file=path)
         print(f"{path}: valid")
     return 0
+
+
+def _neither_provider_nor_file(name: str, providers: list[str]) -> str:
+    choices = ", ".join(providers)
+    if "/" in name or os.sep in name or Path(name).suffix.lower() in (".yaml", ".yml", ".json"):
+        return (
+            f"{name}: no such file (relative paths start at {Path.cwd()}). Check the path; "
+            f"a provider key ({choices}) would validate that provider's effective spec."
+        )
+    return (
+        f"{name!r} is neither a provider key nor an existing file. Give a provider "
+        f"({choices}; from the manifest) to validate its effective spec, or the path of "
+        "an OpenAPI document (YAML or JSON)."
+    )
 
 
 def _effective(args: argparse.Namespace) -> int:
@@ -126,7 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
     apply.set_defaults(handler=_overlay_apply)
 
     validate = sub.add_parser("validate", help="validate effective specs or OpenAPI files")
-    validate.add_argument("targets", nargs="*", metavar="PROVIDER|FILE")
+    validate.add_argument(
+        "targets", nargs="*", metavar="PROVIDER|FILE", help="default: every provider"
+    )
+    validate.add_argument(
+        "--all",
+        action="store_true",
+        help="list every problem (default: the first 10, then '... and N more')",
+    )
     validate.set_defaults(handler=_validate)
 
     effective = sub.add_parser("effective", help="write effective specs (spec + overlays)")

@@ -11,7 +11,7 @@ from tools.documents import dump_yaml, load_document, reject_external_refs, writ
 from tools.errors import ToolError
 from tools.manifest import ROOT, Provider
 from tools.overlay import ActionResult, apply_overlays, load_overlay
-from tools.validate import validate_openapi
+from tools.validate import SHOWN_ERRORS, validate_openapi
 
 BUILD = ROOT / ".build"
 EFFECTIVE_DIR = BUILD / "effective"
@@ -42,8 +42,11 @@ class Effective:
         return found
 
 
-def build(provider: Provider, *, strict: bool = True) -> Effective:
-    """Load, overlay (strictly by default), refuse external $refs, validate."""
+def build(
+    provider: Provider, *, strict: bool = True, shown: int | None = SHOWN_ERRORS
+) -> Effective:
+    """Load, overlay (strictly by default), refuse external $refs, validate (listing at
+    most `shown` problems; None: all)."""
     document = load_document(provider.spec)
     if not isinstance(document, dict):
         raise ToolError(f"{provider.rel(provider.spec)}: the top level must be a mapping.")
@@ -52,7 +55,7 @@ def build(provider: Provider, *, strict: bool = True) -> Effective:
     actions = apply_overlays(document, overlays, strict=strict)
     source = f"effective spec of {provider.key} ({provider.rel(provider.spec)} + its overlays)"
     reject_external_refs(document, Path(source))
-    validate_openapi(document, source)
+    validate_openapi(document, source, shown=shown)
     servers = [s.get("url") for s in document.get("servers") or [] if isinstance(s, dict)]
     if provider.base_url not in servers:
         raise ToolError(

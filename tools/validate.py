@@ -24,6 +24,15 @@ validator, so the answer is always the reference's answer. About 0.1 s instead o
 that document; tests/test_validate_equivalence.py proves the two lists identical on the
 three real Cloudflare documents, on our five effective specs and on planted problems of
 every kind. Set `TOOLS_OPENAPI_VALIDATOR=reference` to use only the reference.
+
+Hostile documents: both walks follow `$ref`s, so the references are checked first
+(`tools.documents.ref_problems`): an external one (a URL or a file, which the reference
+would fetch or read) is refused, a local one that points at nothing or loops without
+progress is reported as a problem and the walks do not run. As a second line, the
+reference is built with a retriever that refuses every URI, and its `_collect_properties`
+(which recurses without remembering what it saw: `B: {items: {$ref: B}}` under an `allOf`
+sends it into infinite recursion, on a legal schema) is replaced by the same union
+computed once per schema; the fast walk does the same.
 """
 
 from __future__ import annotations
@@ -33,10 +42,12 @@ import os
 import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+from jsonschema_path import SchemaPath
 from openapi_schema_validator import OAS31_BASE_DIALECT_ID
 from openapi_schema_validator._specifications import REGISTRY as OPENAPI_SPECIFICATIONS
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
@@ -47,9 +58,13 @@ from openapi_spec_validator.validation.exceptions import (
     ParameterDuplicateError,
     UnresolvableParameterError,
 )
-from openapi_spec_validator.validation.keywords import OpenAPIV31SchemaValidator
+from openapi_spec_validator.validation.keywords import (
+    OpenAPIV30SchemaValidator,
+    OpenAPIV31SchemaValidator,
+)
+from referencing.exceptions import Unresolvable
 
-from tools.documents import json_pointer
+from tools.documents import RefProblem, json_pointer, locate, ref_problems
 from tools.errors import ToolError
 
 jsonschema_rs: Any
@@ -67,7 +82,8 @@ __all__ = [
     "validate_openapi",
 ]
 
-# Enough to act on; a longer list buries the first, most useful lines.
+# Enough to act on in a failed regen; a longer list buries the first, most useful lines.
+# `python -m tools validate --all` prints every one.
 SHOWN_ERRORS = 10
 _MAX_MESSAGE = 300
 _ENGINE_VARIABLE = "TOOLS_OPENAPI_VALIDATOR"
@@ -82,14 +98,81 @@ class Problem:
         return f"{self.pointer or '/'}: {self.message}"
 
 
+class _NoRetrieval(dict[str, Any]):
+    """jsonschema-path's handlers, one per URI scheme; a scheme it has no handler for
+    goes to requests or urllib (any scheme urllib knows, file: and ftp: included). This
+    one claims every scheme and refuses each: the validator reads nothing but the
+    document it was given."""
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __getitem__(self, scheme: str) -> Callable[[str], Any]:
+        return self._refuse
+
+    @staticmethod
+    def _refuse(uri: str) -> Any:
+        raise LookupError(f"{uri}: external references are not retrieved")
+
+
+def _collect_properties_once(self: Any, schema: SchemaPath) -> set[str]:
+    """SchemaValidator._collect_properties (every property name reachable through
+    allOf/anyOf/oneOf/items/not), visiting each schema once instead of recursing for ever
+    on a recursive schema. Same union, same order of reads."""
+    props: set[str] = set()
+    seen: set[int] = set()
+    stack = [schema]
+    while stack:
+        current = stack.pop()
+        key = id(current.read_value())
+        if key in seen:
+            continue
+        seen.add(key)
+        if "properties" in current:
+            names = (current / "properties").keys()
+            props.update(map(str, names))
+        pending: list[SchemaPath] = []
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if keyword in current:
+                pending.extend(current / keyword)
+        for keyword in ("items", "not"):
+            if keyword in current:
+                pending.append(current / keyword)
+        stack.extend(reversed(pending))
+    return props
+
+
+class _V30Schema(OpenAPIV30SchemaValidator):
+    _collect_properties = _collect_properties_once
+
+
+class _V31Schema(OpenAPIV31SchemaValidator):
+    _collect_properties = _collect_properties_once
+
+
+def _with_schema_keyword(base: Any, schema_keyword: type) -> dict[str, type]:
+    return {**base.keyword_validators, "schema": schema_keyword}
+
+
+class _V30(OpenAPIV30SpecValidator):
+    resolver_handlers = _NoRetrieval()
+    keyword_validators = _with_schema_keyword(OpenAPIV30SpecValidator, _V30Schema)
+
+
+class _V31(OpenAPIV31SpecValidator):
+    resolver_handlers = _NoRetrieval()
+    keyword_validators = _with_schema_keyword(OpenAPIV31SpecValidator, _V31Schema)
+
+
 def _validator(doc: dict[str, Any], source: str) -> Any:
     version = str(doc.get("openapi", ""))
     if version.startswith("3.0."):
-        return OpenAPIV30SpecValidator(doc)
+        return _V30(doc)
     if version.startswith("3.1."):
-        return OpenAPIV31SpecValidator(doc)
+        return _V31(doc)
     raise ToolError(
-        f"{source}: `openapi: {version or '(missing)'}` is not a version this pipeline validates. "
+        f"{source}: at /openapi: `openapi: {version or '(missing)'}` is not a version this "
+        "pipeline validates. "
         "Use an OpenAPI 3.0.x or 3.1.x document."
     )
 
@@ -102,8 +185,36 @@ def _problem(error: Any) -> Problem:
 
 
 def reference_problems(doc: dict[str, Any], source: str) -> list[Problem]:
-    """Every problem, as openapi-spec-validator's own `iter_errors` reports them."""
-    return [_problem(error) for error in _validator(doc, source).iter_errors()]
+    """Every problem, as openapi-spec-validator's own `iter_errors` reports them.
+
+    A reference it cannot follow (external: never retrieved; or pointing at nothing) and
+    a walk that runs out of stack are a `ToolError` naming `source`, not a traceback.
+    """
+    validator = _validator(doc, source)
+    try:
+        return [_problem(error) for error in validator.iter_errors()]
+    except Unresolvable as err:
+        raise ToolError(
+            f"{source}: the validator could not follow $ref {str(err.ref)!r}: an external "
+            "reference (never retrieved) or a pointer that names nothing. Make it a local "
+            "'#/components/...' reference to something the document has."
+        ) from None
+    except RecursionError:
+        raise ToolError(
+            f"{source}: the validator recursed too deeply on this document (a schema "
+            "nested too deeply, or a $ref loop it cannot leave). Flatten the nesting "
+            "(named schemas under components) or break the loop."
+        ) from None
+    except Exception as err:  # a shape its keyword walk does not expect (`paths: {/a: 5}`)
+        # The OpenAPI JSON Schema check (the walk's first half) words what is malformed.
+        shape = [_problem(error) for error in validator.schema_validator.iter_errors(doc)]
+        if shape:
+            return shape
+        detail = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        raise ToolError(
+            f"{source}: the validator failed on this document ({detail}). Check the "
+            "document's structure against the OpenAPI specification."
+        ) from None
 
 
 def fast_problems(doc: dict[str, Any], source: str) -> list[Problem] | None:
@@ -119,8 +230,29 @@ def fast_problems(doc: dict[str, Any], source: str) -> list[Problem] | None:
         return None
 
 
-def problems(doc: dict[str, Any], source: str) -> list[Problem]:
-    """Every validation problem, each with the JSON pointer of the offending place."""
+def _external_refs_error(source: str, refs: list[RefProblem], file: Path | None) -> ToolError:
+    places = locate(file, [problem.pointer for problem in refs]) if file is not None else {}
+    listing = "; ".join(
+        f"{problem.pointer}"
+        + (f" (line {places[problem.pointer]})" if problem.pointer in places else "")
+        + f" -> {problem.ref!r}"
+        for problem in refs
+    )
+    return ToolError(
+        f"{source}: external references (URLs or files) are refused and never fetched, "
+        f"and this document has {len(refs)}: {listing}. The pipeline works on one "
+        "self-contained document: inline the content under components and refer to it "
+        "with '#/components/...', or add it with an overlay."
+    )
+
+
+def _problems(doc: dict[str, Any], source: str, file: Path | None) -> list[Problem]:
+    bad_refs = ref_problems(doc)
+    external = [problem for problem in bad_refs if problem.external]
+    if external:
+        raise _external_refs_error(source, external, file)
+    if bad_refs:
+        return [Problem(problem.pointer, problem.message) for problem in bad_refs]
     if os.environ.get(_ENGINE_VARIABLE, "fast") != "reference":
         found = fast_problems(doc, source)
         if found is not None:
@@ -128,13 +260,47 @@ def problems(doc: dict[str, Any], source: str) -> list[Problem]:
     return reference_problems(doc, source)
 
 
-def validate_openapi(doc: dict[str, Any], source: str) -> None:
-    """Raise a ToolError listing the problems when `doc` is not a valid OpenAPI document."""
-    found = problems(doc, source)
+def problems(doc: dict[str, Any], source: str) -> list[Problem]:
+    """Every validation problem, each with the JSON pointer of the offending place.
+
+    The references come first: an external one is a `ToolError` (the validators would
+    fetch it); local ones that point at nothing or loop are the problems returned, alone,
+    because the validators cannot walk such a document.
+    """
+    return _problems(doc, source, None)
+
+
+def validate_openapi(
+    doc: dict[str, Any],
+    source: str,
+    *,
+    shown: int | None = SHOWN_ERRORS,
+    file: Path | None = None,
+) -> None:
+    """Raise a ToolError listing the problems when `doc` is not a valid OpenAPI document.
+
+    At most `shown` problems are listed (None: all), then "... and N more". With `file`
+    (the document's own file, not an effective spec), each place also gives its line:col.
+    """
+    found = _problems(doc, source, file)
     if not found:
         return
-    lines = "\n".join(f"  {p}" for p in found[:SHOWN_ERRORS])
-    more = f"\n  ... and {len(found) - SHOWN_ERRORS} more" if len(found) > SHOWN_ERRORS else ""
+    listed = found if shown is None else found[:shown]
+    # The root pointer '' is also what a meta-check error carries (its paths are relative).
+    pointers = [p.pointer for p in listed if p.pointer]
+    places = locate(file, pointers) if file is not None else {}
+
+    def line(problem: Problem) -> str:
+        where = f" (line {places[problem.pointer]})" if problem.pointer in places else ""
+        return f"  {problem.pointer or '/'}{where}: {problem.message}"
+
+    lines = "\n".join(line(p) for p in listed)
+    more = ""
+    if len(found) > len(listed):
+        more = (
+            f"\n  ... and {len(found) - len(listed)} more "
+            "(`python -m tools validate --all PROVIDER|FILE` lists every one)"
+        )
     raise ToolError(
         f"{source}: not a valid OpenAPI document ({len(found)} problem(s)):\n{lines}{more}\n"
         "Fix them in an overlay (upstream specs are kept verbatim) or in the hand-written spec."
@@ -422,20 +588,25 @@ class _FastWalk:
             seen.add(key)
 
     def _collect_properties(self, schema: Any) -> set[str]:
-        # SchemaValidator._collect_properties
+        # SchemaValidator._collect_properties, each schema once (see _collect_properties_once)
         props: set[str] = set()
-        if not isinstance(schema, dict):
-            return props
-        if "properties" in schema:
-            props.update(self._keys(self._child(schema, "properties")))
-        for keyword in ("allOf", "anyOf", "oneOf"):
-            if keyword in schema:
-                for _, sub in self._children(self._child(schema, keyword)):
-                    props.update(self._collect_properties(sub))
-        if "items" in schema:
-            props.update(self._collect_properties(self._child(schema, "items")))
-        if "not" in schema:
-            props.update(self._collect_properties(self._child(schema, "not")))
+        seen: set[int] = set()
+        stack = [schema]
+        while stack:
+            current = stack.pop()
+            if not isinstance(current, dict) or id(current) in seen:
+                continue
+            seen.add(id(current))
+            if "properties" in current:
+                props.update(self._keys(self._child(current, "properties")))
+            pending: list[Any] = []
+            for keyword in ("allOf", "anyOf", "oneOf"):
+                if keyword in current:
+                    pending += [sub for _, sub in self._children(self._child(current, keyword))]
+            for keyword in ("items", "not"):
+                if keyword in current:
+                    pending.append(self._child(current, keyword))
+            stack.extend(reversed(pending))
         return props
 
     def _meta_error(self, value: Any) -> Any:

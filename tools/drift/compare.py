@@ -42,7 +42,7 @@ def validation_warnings(source: Source) -> list[str]:
     if len(found) > SHOWN_PROBLEMS:
         warnings.append(
             f"{source.label}: ... and {len(found) - SHOWN_PROBLEMS} more validation problems "
-            "(`python -m tools validate FILE` lists them all)"
+            "(`python -m tools validate --all FILE` lists them all)"
         )
     return warnings
 
