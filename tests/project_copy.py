@@ -47,12 +47,31 @@ class ProjectCopy:
         path.write_text(changed, encoding="utf-8")
 
     def snapshot(self) -> dict[str, str]:
-        """sha256 of every file under generated/ and of the lock."""
-        files = sorted((self.root / "generated").rglob("*"))
+        """sha256 of every file under generated/, specs/ and overlays/, and of the lock."""
+        files = [
+            path
+            for folder in ("generated", "specs", "overlays")
+            for path in sorted((self.root / folder).rglob("*"))
+        ]
         lock = self.root / "generation.lock.json"
         paths = [p for p in files if p.is_file() and "__pycache__" not in p.parts]
         if lock.exists():
             paths.append(lock)
+        return self._hashes(paths)
+
+    def snapshot_all(self) -> dict[str, str]:
+        """sha256 of every file in the copy (Python's bytecode caches and the .build scratch
+        folder aside): what a failed command must leave exactly as it was."""
+        paths = [
+            path
+            for path in sorted(self.root.rglob("*"))
+            if path.is_file()
+            and "__pycache__" not in path.parts
+            and ".build" not in path.relative_to(self.root).parts
+        ]
+        return self._hashes(paths)
+
+    def _hashes(self, paths: list[Path]) -> dict[str, str]:
         return {
             p.relative_to(self.root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in paths
