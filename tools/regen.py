@@ -100,8 +100,9 @@ def regen(
     outcomes.append(typed)
     if not todo and typed_text is None:
         return outcomes
-    if not check:  # fail before generating, not after
-        writable(lock.LOCK, "regen")
+    if not check:  # a read-only target fails here, before generating, not after
+        if todo:
+            writable(lock.LOCK, "regen")
         if typed_text is not None:
             writable(typed_surface.TYPED, "regen")
     with scratch("regen-") as folder:
