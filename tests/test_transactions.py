@@ -8,10 +8,11 @@ step raise an OSError), plus one real SIGKILL at a random moment.
 - The Transaction alone, on small files in a child Python killed after each step, and
   killed again in the middle of the rollback.
 - `python -m tools regen` and `update` in project copies, killed after each step of their
-  commit (and of staging the lock). The next command (`validate`, which only reads; for
-  one step each, the same command again) must find the checkout exactly as before the
-  killed run, or (killed after the commit point, or completed by the same command) exactly
-  as a complete run leaves it, which passes `regen --check`; no scratch folder is left.
+  commit (and of staging the lock). The next command (`validate`, which only reads; for a
+  few steps `regen --check`, or the same command again) must find the checkout exactly as
+  before the killed run, or (killed after the commit point, or completed by the same
+  command) exactly as a complete run leaves it, which passes `regen --check`; no scratch
+  folder is left.
   Comparing with those two states byte for byte spares a `regen --check` per step.
 - A full disk while staging the lock, a read-only lock, a real SIGKILL at a random moment,
   and two regens at once.
@@ -404,6 +405,10 @@ UPDATE_STEPS = [
 
 # After a kill at this step, the next run of the same command (not `validate`) follows.
 SAME_COMMAND_NEXT = {"install:generated/roboflow_client", "install:specs/roboflow.yaml"}
+# ... or `regen roboflow --check`, which recovers first too. After a rolled-back update
+# the checkout is the committed one (in sync, exit 0); after a rolled-back regen it still
+# has the scenario's edits (differs, exit 1).
+CHECK_NEXT = {"install:image_classify/_typed.py", "install:generation.lock.json"}
 
 
 @dataclass
@@ -423,8 +428,12 @@ def kill_and_follow(scenario: Scenario, root: Path, label: str) -> Kill:
     killed = tools(root, *scenario.args, CRASH_AT=label)
     state_after_kill = state(root)
     journal = (root / ".build/transaction.json").exists()
-    same = label in SAME_COMMAND_NEXT
-    following = tools(root, *scenario.args) if same else tools(root, "validate", "roboflow")
+    if label in SAME_COMMAND_NEXT:
+        following = tools(root, *scenario.args)
+    elif label in CHECK_NEXT:
+        following = tools(root, "regen", "roboflow", "--check")
+    else:
+        following = tools(root, "validate", "roboflow")
     return Kill(
         label,
         killed,
@@ -472,7 +481,11 @@ def check_kill(scenario: Scenario, kill: Kill, command: str) -> None:
         assert kill.state_after_kill == scenario.before
     if label == "commit":  # after the commit point: complete, only scratch is left
         assert kill.state_after_kill == scenario.after
-    assert following.returncode == 0, following.output
+    checked = label in CHECK_NEXT
+    assert following.returncode == (1 if checked and command == "regen" else 0), following.output
+    if checked:
+        verdict = "roboflow: differs" if command == "regen" else "roboflow: in sync"
+        assert verdict in following.stdout, following.output
     assert "Traceback" not in following.output
     if committing:
         assert f"recovered an interrupted `{command}`" in following.stderr, following.output
