@@ -157,11 +157,22 @@ def scratch(prefix: str, build: Path = BUILD) -> Iterator[Path]:
     If a process dies inside the block, the next `recover()` removes the folder. A folder
     a failed rollback still needs (the journal names it) is left for `recover()`.
     """
-    with exclusive(build):  # so recover() never sees a folder not yet locked
-        folder = Path(tempfile.mkdtemp(prefix=prefix, dir=build))
-        fd = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.write(fd, f"{os.getpid()}\n".encode())
+    try:
+        with exclusive(build):  # so recover() never sees a folder not yet locked
+            folder = Path(tempfile.mkdtemp(prefix=prefix, dir=build))
+            try:
+                fd = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT, 0o644)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os.write(fd, f"{os.getpid()}\n".encode())
+            except OSError:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+    except OSError as exc:
+        raise ToolError(
+            f"{_rel(build, build.parent)}/: could not create a scratch folder there "
+            f"({exc.strerror or exc}); nothing was changed. Free some disk space or make "
+            f"{_rel(build, build.parent)}/ writable, then run the command again."
+        ) from None
     try:
         yield folder
     finally:
