@@ -373,8 +373,10 @@ def _refuse_constant(name: str) -> Any:
 
 
 # A JSON string, or one bracket. Brackets inside strings are not structure.
-_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# (The unrolled form, runs of plain characters between escapes, is several times faster
+# than one alternation per character.)
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_TOKEN = re.compile(_JSON_STRING.pattern + rb"|[\[\]{}]", re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _DEPTH_STEP = [0] * 256
 _DEPTH_STEP[ord("[")] = _DEPTH_STEP[ord("{")] = 1
@@ -388,6 +390,8 @@ def _check_json_depth(path: Path, data: bytes) -> None:
     recurse. The common case stays in C (regex, translate, accumulate: about 30 ms on a
     4 MB document); only a document past the limit is scanned again to say where.
     """
+    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
+        return
     brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
     if (
         len(brackets) <= MAX_DEPTH
