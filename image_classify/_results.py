@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from image_classify._responses import describe
 from image_classify.errors import OptionError
 
 RawT = TypeVar("RawT")
@@ -106,7 +107,7 @@ class ClassificationResult(Generic[RawT]):
             if isinstance(exc, OptionError):
                 raise
             raise OptionError(
-                f"not a ClassificationResult.to_dict() mapping ({type(exc).__name__}: {exc})."
+                f"not a ClassificationResult.to_dict() mapping ({describe(exc)})."
             ) from None
 
 

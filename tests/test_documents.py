@@ -523,3 +523,11 @@ def test_write_atomic_into_missing_folder_is_a_tool_error(tmp_path: Path) -> Non
         write_atomic(tmp_path / "missing" / "out.yaml", "a: 1\n")
     assert not (tmp_path / "missing").exists()
     assert os.listdir(tmp_path) == []
+
+
+def test_an_exception_without_a_message_is_described_by_its_type() -> None:
+    from tools.errors import describe
+
+    assert describe(TypeError()) == "TypeError"
+    assert describe(ValueError("  ")) == "ValueError"
+    assert describe(KeyError("x")) == "KeyError: 'x'"

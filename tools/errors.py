@@ -8,3 +8,9 @@ exits 1; no traceback reaches the user.
 
 class ToolError(Exception):
     """Bad input or a failed step, with a message fit to print as it is."""
+
+
+def describe(exc: BaseException) -> str:
+    """`TypeError: message` for a message, or the bare type name: never "(TypeError: )"."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

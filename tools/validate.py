@@ -65,7 +65,7 @@ from openapi_spec_validator.validation.keywords import (
 from referencing.exceptions import Unresolvable
 
 from tools.documents import RefProblem, json_pointer, locate, ref_problems
-from tools.errors import ToolError
+from tools.errors import ToolError, describe
 
 jsonschema_rs: Any
 try:  # optional: without it every document goes to the reference validator
@@ -210,7 +210,7 @@ def reference_problems(doc: dict[str, Any], source: str) -> list[Problem]:
         shape = [_problem(error) for error in validator.schema_validator.iter_errors(doc)]
         if shape:
             return shape
-        detail = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        detail = describe(err)
         raise ToolError(
             f"{source}: the validator failed on this document ({detail}). Check the "
             "document's structure against the OpenAPI specification."

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.bench import BENCHMARKS, Benchmark, Figure
+from tools.errors import describe
 from tools.manifest import ROOT
 
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -173,7 +174,7 @@ def run_benchmarks(
             error = None
         except Exception as exc:  # a broken benchmark is reported; the others still run
             figures = []
-            error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1]}"
+            error = describe(exc).splitlines()[-1]
             say(traceback.format_exc())
         results.append(Result(chosen, figures, time.perf_counter() - started, error))
     return results

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tools.documents import load_document, reject_external_refs
-from tools.errors import ToolError
+from tools.errors import ToolError, describe
 
 # Cloudflare's complete published document is about 4 MB; ten times that is still a spec.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -122,7 +122,7 @@ def _get(url: str, max_bytes: int, timeout: float, fetch: _Fetch) -> None:
         fetch.error = _late(url, timeout, fetch)
     except httpx.HTTPError as exc:
         fetch.error = ToolError(
-            f"{url}: could not be fetched ({type(exc).__name__}: {exc}). Check the address "
+            f"{url}: could not be fetched ({describe(exc)}). Check the address "
             "and the network, or download the document and pass its path."
         )
     except BaseException as exc:  # ToolError, or a bug: either way the caller raises it

@@ -22,7 +22,7 @@ from typing import Any
 
 from tools.documents import parse_json_pointer
 from tools.drift.spec_diff import HTTP_METHODS, Operation, iter_operations, normalize_path
-from tools.errors import ToolError
+from tools.errors import ToolError, describe
 from tools.validate import problems
 
 __all__ = ["Slice", "slice_document", "slice_operations"]
@@ -279,7 +279,7 @@ def _validation_warnings(sliced: dict[str, Any], doc: dict[str, Any], source: st
     except ToolError as err:
         return [f"{source}: the slice was not validated: {err}"]
     except Exception as err:  # the validator itself fails on some broken documents
-        return [f"{source}: the slice could not be validated ({type(err).__name__}: {err})."]
+        return [f"{source}: the slice could not be validated ({describe(err)})."]
     warnings = []
     for problem in found:
         if not problem.pointer:
