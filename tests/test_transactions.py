@@ -611,3 +611,62 @@ def test_concurrent_regens_keep_each_others_lock_entries(tmp_path: Path) -> None
         package = project.root / entries[key]["generated"]["path"]
         assert entries[key]["generated"]["tree_sha256"] == lock.tree_sha256(package)
     assert leftovers(project.root) == []
+
+
+def test_a_child_given_the_owner_lock_keeps_a_killed_commands_scratch(tmp_path: Path) -> None:
+    """A generator still running after its regen was killed holds the scratch folder's
+    owner lock (tools.generate passes it on): recover() leaves the folder until it ends."""
+    build = tmp_path / ".build"
+    build.mkdir()
+    script = textwrap.dedent(
+        f"""
+        import os, subprocess, sys
+        from pathlib import Path
+        sys.path.insert(0, {str(ROOT)!r})
+        from tools import transaction
+        with transaction.scratch("regen-", Path({str(build)!r})) as folder:
+            fd = transaction.owner_fd(folder / "roboflow")
+            assert fd is not None
+            quiet = subprocess.DEVNULL  # not our pipes: the test reads them to EOF
+            subprocess.Popen(["sleep", "3"], pass_fds=(fd,), stdout=quiet, stderr=quiet)
+            print(folder, flush=True)
+            os.kill(os.getpid(), 9)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    folder = Path(done.stdout.strip())
+    assert folder.is_dir()
+    transaction.recover(build)
+    assert folder.is_dir(), "removed while the child still held its lock"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and folder.is_dir():
+        time.sleep(0.2)
+        transaction.recover(build)
+    assert not folder.exists(), "not removed once the child was gone"
+
+
+def test_the_generator_is_given_the_scratch_folders_owner_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools import effective, generate
+    from tools.manifest import select
+
+    seen: dict[str, object] = {}
+
+    def fake_run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        seen.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(generate.subprocess, "run", fake_run)
+    build = tmp_path / ".build"
+    build.mkdir()
+    built = effective.build(select(["roboflow"])[0])
+    with transaction.scratch("regen-", build) as folder:
+        expected = transaction.owner_fd(folder)
+        with pytest.raises(RuntimeError):
+            generate.run_generator(built, folder / "roboflow")
+    assert expected is not None
+    assert seen["pass_fds"] == (expected,)

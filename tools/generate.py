@@ -20,6 +20,7 @@ from typing import Any
 from tools.effective import Effective
 from tools.errors import ToolError
 from tools.templates import write_templates
+from tools.transaction import owner_fd
 
 # The generator formats its output with ruff. `--isolated` keeps the bytes independent of
 # where the scratch folder is (no config file is picked up) and `--no-cache` leaves no
@@ -87,9 +88,11 @@ def run_generator(effective: Effective, scratch: Path) -> Path:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     try:
+        held = owner_fd(scratch)
         done = subprocess.run(
             command,
             env=env,
+            pass_fds=() if held is None else (held,),
             capture_output=True,
             text=True,
             timeout=GENERATOR_TIMEOUT_S,

@@ -150,6 +150,21 @@ def exclusive(build: Path = BUILD) -> Iterator[None]:
 # -- scratch folders -----------------------------------------------------------------------
 
 
+# Scratch folder -> the descriptor holding its owner lock, while its block runs.
+_owner_fds: dict[Path, int] = {}
+
+
+def owner_fd(path: Path) -> int | None:
+    """The owner-lock descriptor of the scratch folder holding `path`, if one is open.
+    A child process given it (`pass_fds`) keeps the folder locked as long as it runs: a
+    generator still writing after its parent was killed keeps recover() off the folder."""
+    for folder in (path, *path.parents):
+        fd = _owner_fds.get(folder)
+        if fd is not None:
+            return fd
+    return None
+
+
 @contextlib.contextmanager
 def scratch(prefix: str, build: Path = BUILD) -> Iterator[Path]:
     """A fresh folder `.build/PREFIX*`, locked as ours until the block ends, then removed.
@@ -173,6 +188,7 @@ def scratch(prefix: str, build: Path = BUILD) -> Iterator[Path]:
             f"({exc.strerror or exc}); nothing was changed. Free some disk space or make "
             f"{_rel(build, build.parent)}/ writable, then run the command again."
         ) from None
+    _owner_fds[folder] = fd
     try:
         yield folder
     finally:
@@ -180,6 +196,7 @@ def scratch(prefix: str, build: Path = BUILD) -> Iterator[Path]:
             if not _journal_needs(folder, build):
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
+            del _owner_fds[folder]
             os.close(fd)
 
 
