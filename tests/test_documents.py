@@ -1,4 +1,5 @@
-"""Loading, checking, dumping and writing documents (tools/documents.py)."""
+"""Loading, checking, dumping and writing documents (tools/documents.py, tools/parsing.py,
+tools/pointers.py, tools/refs.py)."""
 
 from __future__ import annotations
 
@@ -12,20 +13,11 @@ from typing import Any
 import pytest
 
 from tools import documents
-from tools.documents import (
-    MAX_DEPTH,
-    dump_yaml,
-    escape_pointer_token,
-    external_refs,
-    json_pointer,
-    load_document,
-    locate,
-    parse_json_pointer,
-    ref_problems,
-    reject_external_refs,
-    write_atomic,
-)
+from tools.documents import dump_yaml, load_document, locate, write_atomic
 from tools.errors import ToolError
+from tools.parsing import MAX_DEPTH
+from tools.pointers import escape_pointer_token, json_pointer, parse_json_pointer
+from tools.refs import external_refs, ref_problems, reject_external_refs
 
 
 def write(folder: Path, name: str, text: str) -> Path:

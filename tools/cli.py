@@ -20,8 +20,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _overlay_apply(args: argparse.Namespace) -> int:
-    from tools.documents import dump_yaml, load_document, reject_external_refs, write_atomic
+    from tools.documents import dump_yaml, load_document, write_atomic
     from tools.overlay import apply_overlays, load_overlay
+    from tools.refs import reject_external_refs
 
     document = load_document(args.spec)
     reject_external_refs(document, args.spec)

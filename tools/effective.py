@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.documents import dump_yaml, load_document, reject_external_refs, write_atomic
+from tools.documents import dump_yaml, load_document, write_atomic
 from tools.errors import ToolError
 from tools.manifest import ROOT, Provider
 from tools.overlay import ActionResult, apply_overlays, load_overlay
+from tools.refs import reject_external_refs
 from tools.validate import SHOWN_ERRORS, validate_openapi
 
 BUILD = ROOT / ".build"

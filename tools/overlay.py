@@ -55,15 +55,11 @@ from jsonpath_rfc9535 import JSONPathEnvironment, JSONPathError, JSONPathNode, J
 from jsonpath_rfc9535.function_extensions import Match, Search
 from jsonpath_rfc9535.function_extensions._pattern import map_re
 
-from tools.documents import (
-    MAX_DEPTH,
-    REF_KEYWORDS,
-    external_refs,
-    json_pointer,
-    load_document,
-    pointer_for_humans,
-)
+from tools.documents import load_document
 from tools.errors import ToolError
+from tools.parsing import MAX_DEPTH
+from tools.pointers import json_pointer, pointer_for_humans
+from tools.refs import REF_KEYWORDS, external_refs
 
 __all__ = [
     "MAX_ADDED_NODES",
@@ -94,7 +90,7 @@ MAX_ADDED_NODES = 1_000_000
 Like YAML aliases, `copy` multiplies: copying an array into itself doubles it, so 40
 one-line actions would ask for 2**40 nodes. Real overlays add a few hundred; the
 4 MB Cloudflare document has about 180,000 nodes in all. Nesting stays within
-`tools.documents.MAX_DEPTH` for the same reason as at load time.
+`tools.parsing.MAX_DEPTH` for the same reason as at load time.
 """
 
 
@@ -440,7 +436,7 @@ class _Growth:
             raise ToolError(
                 f"{_where(overlay, action)}: the result would nest {deepest} levels deep, "
                 f"more than the {MAX_DEPTH} any document may have (see MAX_DEPTH in "
-                "tools/documents.py). Add the content under components and refer to it "
+                "tools/parsing.py). Add the content under components and refer to it "
                 "with $ref instead of nesting it."
             )
         self.added += size * len(nodes)

@@ -26,7 +26,7 @@ three real Cloudflare documents, on our five effective specs and on planted prob
 every kind. Set `TOOLS_OPENAPI_VALIDATOR=reference` to use only the reference.
 
 Hostile documents: both walks follow `$ref`s, so the references are checked first
-(`tools.documents.ref_problems`): an external one (a URL or a file, which the reference
+(`tools.refs.ref_problems`): an external one (a URL or a file, which the reference
 would fetch or read) is refused, a local one that points at nothing or loops without
 progress is reported as a problem and the walks do not run. As a second line, the
 reference is built with a retriever that refuses every URI, and its `_collect_properties`
@@ -64,8 +64,10 @@ from openapi_spec_validator.validation.keywords import (
 )
 from referencing.exceptions import Unresolvable
 
-from tools.documents import RefProblem, json_pointer, locate, ref_problems
+from tools.documents import locate
 from tools.errors import ToolError, describe
+from tools.pointers import json_pointer
+from tools.refs import RefProblem, ref_problems
 
 jsonschema_rs: Any
 try:  # optional: without it every document goes to the reference validator

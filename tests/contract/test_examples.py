@@ -15,9 +15,9 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from tools.documents import json_pointer
 from tools.effective import build
 from tools.manifest import select
+from tools.pointers import json_pointer
 
 
 def examples(node: Any, path: list[str | int]) -> Iterator[tuple[str, str, Any]]:

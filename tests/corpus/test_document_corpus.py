@@ -28,7 +28,7 @@ import pytest
 
 from tests.corpus import Listener
 from tests.project_copy import ProjectCopy
-from tools.documents import MAX_DEPTH
+from tools.parsing import MAX_DEPTH
 
 HERE = Path(__file__).parent
 DOCUMENTS = HERE / "documents"

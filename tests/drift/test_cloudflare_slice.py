@@ -9,11 +9,12 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 from tests.drift.conftest import RESNET
-from tools.documents import load_document, parse_json_pointer
+from tools.documents import load_document
 from tools.drift.model import BREAKING, NON_BREAKING
 from tools.drift.slice import Slice, slice_operations
 from tools.drift.spec_diff import diff_documents
 from tools.errors import ToolError
+from tools.pointers import parse_json_pointer
 
 GENERIC_RUN = ("POST", "/accounts/{account_identifier}/ai/run/{model_name}")
 

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tools.documents import load_document, reject_external_refs
+from tools.documents import load_document
 from tools.errors import ToolError, describe
+from tools.refs import reject_external_refs
 
 # Cloudflare's complete published document is about 4 MB; ten times that is still a spec.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
-from tools.documents import json_pointer, parse_json_pointer
 from tools.drift.model import BREAKING, NON_BREAKING, Change, Severity
 from tools.errors import ToolError
+from tools.pointers import json_pointer, parse_json_pointer
 
 __all__ = [
     "HTTP_METHODS",
