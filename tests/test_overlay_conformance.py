@@ -14,7 +14,8 @@ import pytest
 
 from tools.documents import load_document
 from tools.errors import ToolError
-from tools.overlay import SCHEMA_DIR, apply_overlay, load_overlay, validate_overlay_document
+from tools.overlay import SCHEMA_DIR, load_overlay, validate_overlay_document
+from tools.overlay_apply import apply_overlay
 
 OVERLAY_SPEC = "conformance/overlay-spec"
 

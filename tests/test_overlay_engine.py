@@ -10,13 +10,8 @@ import pytest
 
 from tools.documents import dump_yaml
 from tools.errors import ToolError
-from tools.overlay import (
-    ActionResult,
-    apply_overlay,
-    apply_overlays,
-    load_overlay,
-    parse_overlay,
-)
+from tools.overlay import ActionResult, load_overlay, parse_overlay
+from tools.overlay_apply import apply_overlay, apply_overlays
 
 
 def write_overlay(

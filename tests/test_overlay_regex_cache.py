@@ -9,7 +9,7 @@ import pytest
 from jsonpath_rfc9535 import JSONPathEnvironment
 from jsonpath_rfc9535.function_extensions import Match, Search
 
-from tools.overlay import _ENV, _Match, _Search
+from tools.overlay_jsonpath import JSONPATH_ENV, _Match, _Search
 
 PATTERNS: list[object] = [
     "a.*",
@@ -49,6 +49,6 @@ def test_queries_select_the_same_nodes() -> None:
         "$..[?search(@.operationId, 'ai')]",
         "$..[?@.default && !match(@.default, '[0-9]{4}-.*')]",
     ):
-        ours = [node.path() for node in _ENV.compile(query).finditer(document)]
+        ours = [node.path() for node in JSONPATH_ENV.compile(query).finditer(document)]
         assert ours == [node.path() for node in plain.compile(query).finditer(document)]
         assert ours

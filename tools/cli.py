@@ -21,7 +21,8 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _overlay_apply(args: argparse.Namespace) -> int:
     from tools.documents import dump_yaml, load_document, write_atomic
-    from tools.overlay import apply_overlays, load_overlay
+    from tools.overlay import load_overlay
+    from tools.overlay_apply import apply_overlays
     from tools.refs import reject_external_refs
 
     document = load_document(args.spec)

@@ -10,7 +10,8 @@ from typing import Any
 from tools.documents import dump_yaml, load_document, write_atomic
 from tools.errors import ToolError
 from tools.manifest import ROOT, Provider
-from tools.overlay import ActionResult, apply_overlays, load_overlay
+from tools.overlay import ActionResult, load_overlay
+from tools.overlay_apply import apply_overlays
 from tools.refs import reject_external_refs
 from tools.validate import SHOWN_ERRORS, validate_openapi
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from tools.bench import Figure
 from tools.bench.cases import upstream_cloudflare
 from tools.manifest import ROOT
-from tools.overlay import Overlay, apply_overlay, load_overlay
+from tools.overlay import Overlay, load_overlay
+from tools.overlay_apply import apply_overlay
 
 NAME = "overlay"
 TARGET = 2.0

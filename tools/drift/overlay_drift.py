@@ -17,7 +17,8 @@ from typing import Any
 from tools.drift.model import BREAKING, NON_BREAKING, Change
 from tools.errors import ToolError
 from tools.manifest import Provider
-from tools.overlay import ActionResult, Overlay, apply_overlay, load_overlay
+from tools.overlay import ActionResult, Overlay, load_overlay
+from tools.overlay_apply import apply_overlay
 
 # `$['paths']['/pets/{id}']['get']...`: the operation an overlay action customizes.
 _OPERATION = re.compile(r"^\$\['paths'\]\['((?:[^'\\]|\\.)*)'\]\['([a-z]+)'\]")
