@@ -183,7 +183,7 @@ def test_validators_survive_recursive_schemas(
 def test_the_reference_validator_retrieves_nothing() -> None:
     from tests.corpus import Listener
     from tools.errors import ToolError
-    from tools.validate import reference_problems
+    from tools.validate_reference import reference_problems
 
     with Listener() as listener:
         for keyword in ("$ref", "$dynamicRef"):

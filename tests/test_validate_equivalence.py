@@ -1,4 +1,4 @@
-"""tools.validate's fast walk reports exactly what openapi-spec-validator 0.9 reports.
+"""The fast walk (tools.validate_fast) reports exactly what openapi-spec-validator 0.9 reports.
 
 `problems()` answers from `fast_problems` (its own walk, jsonschema-rs for verdicts, the
 reference's code for every message) and falls back to `reference_problems` (the library's
@@ -22,7 +22,9 @@ import tools.validate as validate
 from tests.conftest import shared_dir as find_shared_dir
 from tools.effective import build
 from tools.manifest import select
-from tools.validate import Problem, fast_problems, problems, reference_problems
+from tools.validate import problems
+from tools.validate_fast import fast_problems
+from tools.validate_reference import Problem, reference_problems
 
 CLOUDFLARE = ("2024-01-10", "2024-06-10", "2024-08-06")
 PROVIDERS = [provider.key for provider in select()]

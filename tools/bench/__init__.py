@@ -204,7 +204,7 @@ BENCHMARKS: dict[str, Benchmark] = {
                 "walk, read every node through jsonschema-path's $ref-resolving paths "
                 "(~5 s profiled), kept seen schemas in lists searched linearly (~4 s, "
                 "quadratic) and meta-checked ~8,000 schemas with pure-Python jsonschema "
-                "(~4 s). tools/validate.py walks the plain document in the same order with "
+                "(~4 s). tools/validate_fast.py walks the plain document in the same order with "
                 "the same de-duplication, asks jsonschema-rs for each meta-check verdict (with "
                 "the reference's own format checker) and lets the reference's code word every "
                 "problem; anything it does not mirror falls back to the reference. "

@@ -17,7 +17,8 @@ from typing import Any
 
 from tools.bench import Figure
 from tools.bench.cases import upstream_cloudflare
-from tools.validate import fast_problems, reference_problems
+from tools.validate_fast import fast_problems
+from tools.validate_reference import reference_problems
 
 NAME = "validate"
 DOCUMENT = upstream_cloudflare("2024-08-06")
