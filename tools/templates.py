@@ -24,6 +24,12 @@ class Patch:
     new: str
 
 
+# The context-manager protocol's parameters (the generator's ruff run formats the line).
+_EXIT_PARAMETERS = (
+    "self, exc_type: type[BaseException] | None = None, "
+    "exc_value: BaseException | None = None, traceback: TracebackType | None = None"
+)
+
 PATCHES = (
     Patch(
         template="endpoint_macros.py.jinja",
@@ -75,6 +81,41 @@ PATCHES = (
             "if not isinstance(body, Unset):\n"
             '    _kwargs["content"] = body.payload.read()\n'
         ),
+    ),
+    Patch(
+        template="client.py.jinja",
+        why=(
+            "openapi-python-client 0.29.1: __exit__ and __aexit__ take `*args: Any, "
+            "**kwargs: Any` and forward them to httpx's typed signatures: 12 arg-type errors "
+            "per client under mypy --strict (2.4). The context-manager protocol's own "
+            "parameters, passed on as they are, type-check (this needs TracebackType)."
+        ),
+        old="import ssl\nfrom typing import Any, Self\n",
+        new="import ssl\nfrom types import TracebackType\nfrom typing import Any, Self\n",
+    ),
+    Patch(
+        template="client.py.jinja",
+        why="(the same fix: __exit__ takes the protocol's parameters)",
+        old="    def __exit__(self, *args: Any, **kwargs: Any) -> None:\n",
+        new=f"    def __exit__({_EXIT_PARAMETERS}) -> None:\n",
+    ),
+    Patch(
+        template="client.py.jinja",
+        why="(the same fix: __exit__ passes them on)",
+        old="self.get_httpx_client().__exit__(*args, **kwargs)",
+        new="self.get_httpx_client().__exit__(exc_type, exc_value, traceback)",
+    ),
+    Patch(
+        template="client.py.jinja",
+        why="(the same fix: __aexit__ takes the protocol's parameters)",
+        old="    async def __aexit__(self, *args: Any, **kwargs: Any) -> None:\n",
+        new=f"    async def __aexit__({_EXIT_PARAMETERS}) -> None:\n",
+    ),
+    Patch(
+        template="client.py.jinja",
+        why="(the same fix: __aexit__ passes them on)",
+        old="await self.get_async_httpx_client().__aexit__(*args, **kwargs)",
+        new="await self.get_async_httpx_client().__aexit__(exc_type, exc_value, traceback)",
     ),
 )
 
