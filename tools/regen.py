@@ -14,11 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from image_classify.adapters import adapter_path, missing_adapter_message
 from tools import effective as eff
 from tools import lock, typed_surface
+from tools.errors import ToolError
 from tools.generate import run_generator
 from tools.manifest import ROOT, Provider, select
 from tools.transaction import Transaction, exclusive, recover, scratch, writable
+from tools.typecheck import Staged, typecheck
 
 Say = Callable[[str], None]
 
@@ -46,6 +49,14 @@ def _typed_surface(check: bool, say: Say) -> tuple[Outcome, str | None]:
         say(f"{name}: differs (the manifest, an adapter's Raw or a runtime signature changed)")
         return Outcome(None, "differs", [f"{name}: differs"]), None
     return Outcome(None, "generated", []), text
+
+
+def require_adapters(providers: list[Provider]) -> None:
+    """A manifest entry without its adapter module fails before any generating: the
+    runtime could not use the package (and the typed surface could not be rendered)."""
+    for provider in providers:
+        if not (ROOT / adapter_path(provider.key)).is_file():
+            raise ToolError(f"{missing_adapter_message(provider.key)}.")
 
 
 def _generate_all(builds: list[eff.Effective], scratch: Path, jobs: int) -> dict[str, Path]:
@@ -85,6 +96,7 @@ def regen(
     """Regenerate (or with `check`, verify) the named providers' packages and the lock."""
     recover()  # a regen or update killed half-way: put its files back first
     providers = select(names)
+    require_adapters(select(None))  # every entry: the typed surface covers them all
     builds = [eff.build(p) for p in providers]  # all specs and overlays first: fail early
     stored = lock.read_lock()
     entries = stored.setdefault("providers", {})
@@ -108,6 +120,7 @@ def regen(
     with scratch("regen-") as folder:
         produced = _generate_all(todo, folder, jobs)
         by_key = {b.provider.key: b for b in todo}
+        typecheck([Staged(by_key[key], path.parent) for key, path in produced.items()], folder)
         if check:
             for key, path in produced.items():
                 provider = by_key[key].provider
