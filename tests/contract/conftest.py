@@ -3,10 +3,14 @@
 The fleet serves every provider's effective spec on its manifest port. Before each test
 a dead Prism (the multipart crashes of stoplightio/prism#2672) is reported and restarted;
 at the end every Prism is stopped and the suite fails if any node process survives.
+
+CONTRACT_PROVIDERS=key[,key...] starts only those providers' mocks (with `-k key` to
+select their tests): one provider's contract tests without the others' ports.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -24,7 +28,8 @@ _timing: dict[str, float] = {}
 # tests (tests/test_mock.py) start Prism on the same manifest ports.
 @pytest.fixture(scope="package")
 def mock_fleet() -> Iterator[MockFleet]:
-    fleet = MockFleet(select(), spec_dir=SPEC_DIR)
+    only = [k for k in os.environ.get("CONTRACT_PROVIDERS", "").split(",") if k]
+    fleet = MockFleet(select(only), spec_dir=SPEC_DIR)
     _timing["start"] = time.monotonic()
     fleet.start()
     try:

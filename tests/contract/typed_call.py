@@ -31,8 +31,9 @@ from tools.generate import endpoints
 from tools.manifest import Provider, select
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / ".build" / "contract"
-# Credentials travel through the client (auth), never as function arguments.
-AUTH_HEADERS = {"authorization", "x-api-key"}
+# Credentials travel through the client (auth), never as function arguments: the header
+# of every header or bearer credential in the manifest ("Authorization" for bearer).
+AUTH_HEADERS = {p.auth.name.lower() for p in select() if p.auth.style in ("header", "bearer")}
 
 
 @dataclass(eq=False)  # identity: hashable, for caches keyed by operation
