@@ -6,7 +6,9 @@ import contextlib
 import json
 import logging
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +31,11 @@ from image_classify.errors import (
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
 MOCK_KEY = "mock-key"  # Prism only checks that a credential is present
-MOCK_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
+MOCK_STOP_SECONDS = 30  # the mocks stop within 5 s each (SIGTERM, then SIGKILL)
+NEEDS_CHECKOUT = (
+    "--mock needs the project checkout (tools/ and the Prism install from "
+    "`bash scripts/setup.sh`); run it from the repository root."
+)
 
 
 def _provider_help() -> str:
@@ -150,22 +156,68 @@ def parse_options(values: tuple[str, ...]) -> dict[str, Any]:
     return options
 
 
+def checkout_root() -> Path | None:
+    """The project checkout whose pipeline (`python -m tools`) can run the mocks: the
+    current folder, or the one holding this package (a checkout or an editable install)."""
+    for folder in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if (folder / "tools" / "__main__.py").is_file():
+            return folder
+    return None
+
+
 @contextlib.contextmanager
 def mocks(keys: list[str]) -> Iterator[dict[str, str]]:
-    try:
-        from tools.mock import running_mocks
-    except ImportError:
-        raise UsageProblem(
-            "--mock needs the project checkout (tools/ and the Prism install from "
-            "`bash scripts/setup.sh`); run it from the repository root."
-        ) from None
-    from tools.errors import ToolError
-
-    try:
-        with running_mocks(keys) as urls:
+    """The Prism mocks of `keys`, run by the pipeline in a subprocess
+    (`python -m tools mock-session`): the runtime never imports tools/. They stop when
+    this closes the subprocess's stdin (or this process ends)."""
+    root = checkout_root()
+    if root is None:
+        raise UsageProblem(NEEDS_CHECKOUT)
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tools", "mock-session", *keys],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        try:
+            urls = _mock_urls(process, errors)
             yield urls
-    except ToolError as exc:
-        raise click.ClickException(str(exc)) from None
+        finally:
+            _stop_mocks(process)
+
+
+def _mock_urls(process: subprocess.Popen[bytes], errors: Any) -> dict[str, str]:
+    """The base URLs the session prints once its mocks listen; its error otherwise."""
+    assert process.stdout is not None
+    for raw in process.stdout:
+        with contextlib.suppress(ValueError):
+            message = json.loads(raw)
+            if isinstance(message, dict) and isinstance(message.get("urls"), dict):
+                return {str(k): str(v) for k, v in message["urls"].items()}
+    process.wait()
+    errors.seek(0)
+    text = errors.read().decode("utf-8", "replace").strip()
+    if "No module named tools" in text:
+        raise UsageProblem(NEEDS_CHECKOUT)
+    raise click.ClickException(
+        text.removeprefix("error: ") or f"the mocks did not start (exit {process.returncode})."
+    )
+
+
+def _stop_mocks(process: subprocess.Popen[bytes]) -> None:
+    """Close the session's stdin (it stops its mocks and exits); kill it if it hangs."""
+    with contextlib.suppress(OSError):
+        if process.stdin is not None:
+            process.stdin.close()
+    try:
+        process.wait(MOCK_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 def print_table(
@@ -265,8 +317,8 @@ def main(
             job_options = dict(options) if len(keys) == 1 else {}
             if mock:
                 client = {"api_key": MOCK_KEY, "base_url": urls[key]}
-                for name in known[key].auth.extra_env:  # e.g. an account id
-                    os.environ.setdefault(name, MOCK_ACCOUNT)
+                for name, value in known[key].mock_env.items():  # e.g. an account id
+                    os.environ.setdefault(name, value)
             elif base_url:
                 client = {"base_url": base_url}
             model = chosen_models.get(key) or (known[key].example_model if mock else None)

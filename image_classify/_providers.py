@@ -8,7 +8,8 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -43,6 +44,8 @@ class ProviderInfo:
     auth: Auth
     request_id_header: str | None = None
     example_model: str | None = None
+    # [mock] env: placeholder values of auth.extra_env for running against the mocks
+    mock_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def base_url_env(self) -> str:
@@ -79,6 +82,34 @@ def parse_auth(table: dict[str, Any], where: str) -> Auth:
     )
 
 
+def parse_mock_env(table: dict[str, Any], auth: Auth, where: str) -> dict[str, str]:
+    """`[where.mock] env`: a placeholder value for each of `auth.extra_env` (and nothing
+    else), which `--mock` and the main job set when the variable is unset."""
+    mock = table.get("mock", {})
+    if not isinstance(mock, dict):
+        raise ManifestError(f"{MANIFEST_NAME}: [{where}] `mock` must be a table.")
+    env = mock.get("env", {})
+    if not isinstance(env, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+    ):
+        raise ManifestError(
+            f'{MANIFEST_NAME}: [{where}.mock] `env` must be a table of NAME = "value" strings.'
+        )
+    missing = [name for name in auth.extra_env if name not in env]
+    if missing:
+        raise ManifestError(
+            f"{MANIFEST_NAME}: [{where}.mock] env has no placeholder for "
+            f"{', '.join(missing)} (in auth.extra_env): add one, as the mocks need it."
+        )
+    unknown = [name for name in env if name not in auth.extra_env]
+    if unknown:
+        raise ManifestError(
+            f"{MANIFEST_NAME}: [{where}.mock] env names {', '.join(unknown)}, which "
+            "auth.extra_env does not list. Remove it or add it there."
+        )
+    return dict(env)
+
+
 def parse_manifest(text: str) -> dict[str, dict[str, Any]]:
     try:
         data = tomllib.loads(text)
@@ -100,14 +131,16 @@ def providers() -> dict[str, ProviderInfo]:
     found = {}
     for key, table in parse_manifest(manifest_text()).items():
         where = f"providers.{key}"
+        auth = parse_auth(table, where)
         found[key] = ProviderInfo(
             key=key,
             title=need(table, "title", str, where),
             package=need(table, "package", str, where),
             base_url=need(table, "base_url", str, where),
-            auth=parse_auth(table, where),
+            auth=auth,
             request_id_header=table.get("request_id_header"),
             example_model=table.get("example_model"),
+            mock_env=parse_mock_env(table, auth, where),
         )
     return found
 

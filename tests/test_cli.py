@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from image_classify import ClassificationResult
+from image_classify._providers import providers
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "sample.jpg"
-PROVIDERS = ("edge_impulse", "img_processing", "roboflow", "huggingface", "cloudflare")
+PROVIDERS = tuple(providers())  # every provider in the manifest, in its order
 CREDENTIAL_VARS = (
     "EDGE_IMPULSE_API_KEY",
     "IMG_PROCESSING_API_KEY",
@@ -163,3 +164,70 @@ def test_the_command_says_what_it_waits_for() -> None:
     assert "in 0.20 s (retry 1 of 2) after HTTP 429" in result.stderr
     assert key not in result.stdout + result.stderr
     assert "cat" in result.stdout
+
+
+def test_mock_outside_a_checkout_says_what_it_needs(tmp_path: Path) -> None:
+    """The runtime runs the mocks through `python -m tools mock-session`; an installed
+    copy without the project checkout says so (exit 2), no traceback."""
+    shutil.copytree(
+        ROOT / "image_classify", tmp_path / "image_classify", ignore=shutil.ignore_patterns("*.pyc")
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARS}
+    result = subprocess.run(
+        [sys.executable, "-m", "image_classify", str(SAMPLE), "-p", "cloudflare", "--mock"],
+        cwd=tmp_path,
+        env={**clean, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert_one_line_error(result, 2, "--mock needs the project checkout", "scripts/setup.sh")
+
+
+def test_mock_session_prints_its_urls_and_stops_when_stdin_closes() -> None:
+    from tools.mock import prism_pids
+
+    session = subprocess.Popen(
+        [sys.executable, "-m", "tools", "mock-session", "huggingface"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert session.stdout is not None and session.stdin is not None
+    try:
+        line = json.loads(session.stdout.readline())
+        assert line == {"urls": {"huggingface": "http://127.0.0.1:4013"}}
+        assert prism_pids("--port 4013 ")
+    finally:
+        session.stdin.close()
+        assert session.wait(30) == 0
+    assert session.stdout.read() == b""
+    assert not prism_pids("--port 4013 ")
+
+
+@pytest.mark.parametrize(
+    ("mock", "says"),
+    [
+        ("", "no placeholder for CLOUDFLARE_ACCOUNT_ID"),
+        ("[providers.cloudflare.mock]\nenv = { CLOUDFLARE_ACCOUNT_ID = 1 }\n", "`env` must be"),
+        (
+            '[providers.cloudflare.mock]\nenv = { CLOUDFLARE_ACCOUNT_ID = "a", OTHER = "b" }\n',
+            "OTHER",
+        ),
+    ],
+)
+def test_the_manifest_mock_env_covers_extra_env(mock: str, says: str) -> None:
+    """`[providers.P.mock] env` holds the --mock placeholders (no longer in the code): one
+    per auth.extra_env name, nothing else; the runtime and the pipeline parse it alike."""
+    from image_classify._providers import ManifestError, parse_auth, parse_manifest
+    from image_classify._providers import parse_mock_env as parse
+
+    text = (ROOT / "image_classify" / "providers.toml").read_text(encoding="utf-8")
+    start = text.index("[providers.cloudflare.mock]")
+    end = text.index("[providers.cloudflare.generator]")
+    tables = parse_manifest(text[:start] + mock + text[end:])
+    table = tables["cloudflare"]
+    with pytest.raises(ManifestError, match=says):
+        parse(table, parse_auth(table, "providers.cloudflare"), "providers.cloudflare")

@@ -106,6 +106,12 @@ def _mock(args: argparse.Namespace) -> int:
     return serve(args.providers, dynamic=args.dynamic, seed=args.seed)
 
 
+def _mock_session(args: argparse.Namespace) -> int:
+    from tools.mock import session
+
+    return session(args.providers)
+
+
 def _main_job(args: argparse.Namespace) -> int:
     from tools.main_job import main_job
 
@@ -182,6 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", default="1", help="seed for --dynamic, so responses repeat (default 1)"
     )
     mock.set_defaults(handler=_mock)
+
+    mock_session = sub.add_parser(
+        "mock-session",
+        help="start Prism mocks, print one JSON line of their base URLs, stop them when "
+        "stdin closes or on SIGTERM (what `image-classify --mock` runs)",
+    )
+    mock_session.add_argument("providers", nargs="*", metavar="PROVIDER", help="default: all")
+    mock_session.set_defaults(handler=_mock_session)
 
     main_job = sub.add_parser("main", help="the main job: regenerate, verify, classify a sample")
     main_job.set_defaults(handler=_main_job)

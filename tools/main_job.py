@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from image_classify._cli import MOCK_ACCOUNT, MOCK_KEY  # the CLI's --mock placeholders
+from image_classify._cli import MOCK_KEY  # the CLI's --mock credential
 from tools import effective as eff
 from tools.errors import ToolError
 from tools.generate import ENDPOINT_FUNCTIONS, endpoints
@@ -76,11 +76,11 @@ def classification_table() -> list[Row]:
     from tools.mock import running_mocks
 
     infos = providers()
-    # Further values a provider needs (the manifest's extra_env, e.g. an account id), so
-    # the adapters find them where a user's would be.
+    # Further values a provider needs (the manifest's [mock] env for its extra_env, e.g.
+    # an account id), so the adapters find them where a user's would be.
     for info in infos.values():
-        for name in info.auth.extra_env:
-            os.environ.setdefault(name, MOCK_ACCOUNT)
+        for name, value in info.mock_env.items():
+            os.environ.setdefault(name, value)
     with running_mocks() as urls:
         return [classify_sample(key, url, infos[key].example_model) for key, url in urls.items()]
 

@@ -17,6 +17,7 @@ from image_classify._providers import (
     need,
     parse_auth,
     parse_manifest,
+    parse_mock_env,
 )
 from tools.errors import ToolError
 
@@ -43,6 +44,7 @@ class Provider:
     auth: Auth
     generator: dict[str, Any] = field(default_factory=dict)
     mock_overlays: tuple[Path, ...] = ()
+    mock_env: dict[str, str] = field(default_factory=dict)  # [mock] env: extra_env placeholders
 
     @property
     def package_dir(self) -> Path:
@@ -69,6 +71,7 @@ def _provider(key: str, table: dict[str, Any]) -> Provider:
                 f"{MANIFEST_NAME}: [{where}] names {path.relative_to(ROOT)}, which does not "
                 "exist. Fix the path or add the file."
             )
+    auth = parse_auth(table, where)
     return Provider(
         key=key,
         title=need(table, "title", str, where),
@@ -80,8 +83,9 @@ def _provider(key: str, table: dict[str, Any]) -> Provider:
         mock_port=need(table, "mock_port", int, where),
         base_url=need(table, "base_url", str, where),
         mock_overlays=mock_overlays,
-        auth=parse_auth(table, where),
+        auth=auth,
         generator=dict(table.get("generator", {})),
+        mock_env=parse_mock_env(table, auth, where),
     )
 
 

@@ -4,7 +4,8 @@ One `MockServer` is one Prism process for one provider, serving its effective sp
 provider's fixed loopback port (`mock_port` in the manifest), always with `--errors`.
 `MockFleet` runs several of them (booting in parallel), restarts any that die, and stops
 them all; `running_mocks()` is the context manager the tests use; `serve()` is
-`python -m tools mock`.
+`python -m tools mock`; `session()` is `python -m tools mock-session`, which
+`image-classify --mock` runs as a subprocess (the runtime never imports the pipeline).
 
 No orphans: each Prism runs in its own process group (stopped with SIGTERM, then SIGKILL,
 to the whole group) and, on Linux, asks the kernel for SIGTERM when the thread that
@@ -20,6 +21,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import json
 import os
 import re
 import signal
@@ -448,4 +450,35 @@ def serve(names: list[str] | None, *, dynamic: bool = False, seed: str = "1") ->
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     _say_flushed("stopped")
+    return 0
+
+
+def session(names: list[str] | None) -> int:
+    """`python -m tools mock-session`: start the mocks, print one JSON line
+    `{"urls": {key: base URL}}` once every one listens, and stop them when stdin closes
+    (the caller ended or closed it) or on SIGTERM / Ctrl-C. Nothing else goes to stdout;
+    a failure to start is a ToolError (one `error: ` paragraph on stderr, exit 1)."""
+    closed = threading.Event()
+
+    def watch_stdin() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while os.read(sys.stdin.fileno(), 4096):
+                pass
+        closed.set()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        closed.set()
+
+    handled = (signal.SIGTERM, signal.SIGINT)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.signal(s, on_signal) for s in handled} if in_main_thread else {}
+    try:
+        with running_mocks(names) as urls:
+            print(json.dumps({"urls": urls}), flush=True)
+            threading.Thread(target=watch_stdin, name="mock-session-stdin", daemon=True).start()
+            while not closed.wait(0.5):
+                pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return 0
