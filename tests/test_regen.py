@@ -95,3 +95,32 @@ def test_a_failed_rename_restores_generated_and_the_lock(project_copy: ProjectCo
     assert project_copy.snapshot() == before
     build = project_copy.root / ".build"
     assert list(build.iterdir()) == []
+
+
+LABELS_SCHEMA = """
+  - target: $.components.schemas
+    description: A schema whose property has its name (the issue's example).
+    update:
+      Labels:
+        type: object
+        required: [labels]
+        properties:
+          labels:
+            type: array
+            items: {type: string}
+"""
+
+
+def test_generated_code_failing_mypy_names_the_schema_and_overlay(
+    project_copy: ProjectCopy,
+) -> None:
+    project_copy.edit("overlays/huggingface.yaml", lambda text: text + LABELS_SCHEMA)
+    before = project_copy.snapshot_all()
+    result = project_copy.tools("regen", "huggingface")
+    assert result.returncode == 1, result.output
+    assert "error: schema 'Labels' (#/components/schemas/Labels" in result.stderr
+    assert "huggingface_client/models/labels.py fails mypy --strict" in result.stderr
+    assert "models/labels.py:" in result.stderr
+    assert "overlays/huggingface.yaml" in result.stderr and "`title`" in result.stderr
+    assert "Traceback" not in result.output
+    assert project_copy.snapshot_all() == before

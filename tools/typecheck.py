@@ -6,10 +6,11 @@ annotations). The project's mypy run would find it only after regen had replaced
 generated/; here it is found in the scratch folder, and the error names the schema and the
 overlay that would fix it.
 
-One mypy process checks every staged package (about 2.7 s cold for all five, against
-about 1.5 s per package when run one by one; a warm cache in .build/mypy-cache makes
-repeats cheaper). The options are the project's own `[tool.mypy]` (pyproject.toml), with
-`mypy_path` pointed at the staged packages instead of generated/.
+One mypy process checks every staged package, so its fixed cost (the standard library,
+httpx and attrs, analysed afresh each run: the cache lives in the scratch folder, since
+.build/ keeps nothing else between runs) is paid once: about 4.9 s for all five packages,
+against 13.3 s when checked one by one. The options are the project's own `[tool.mypy]`
+(pyproject.toml), with `mypy_path` pointed at the staged packages instead of generated/.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from tools.effective import Effective
 from tools.errors import ToolError
 from tools.manifest import ROOT
 
-CACHE = ROOT / ".build" / "mypy-cache"
 TIMEOUT_S = 300
 # Options that would point mypy at the committed tree, not the staged one.
 DROPPED = {"files", "mypy_path", "exclude"}
@@ -140,7 +140,12 @@ def typecheck(staged: list[Staged], scratch: Path) -> None:
         return
     config = write_config(scratch / "mypy.ini")
     command = [sys.executable, "-m", "mypy", "--config-file", str(config)]
-    command += ["--cache-dir", str(CACHE), "--no-error-summary", "--show-absolute-path"]
+    command += [
+        "--cache-dir",
+        str(scratch / "mypy-cache"),
+        "--no-error-summary",
+        "--show-absolute-path",
+    ]
     for item in staged:
         command += ["-p", item.effective.provider.package]
     env = dict(os.environ)
