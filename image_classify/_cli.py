@@ -317,8 +317,8 @@ def main(
             job_options = dict(options) if len(keys) == 1 else {}
             if mock:
                 client = {"api_key": MOCK_KEY, "base_url": urls[key]}
-                for name, value in known[key].mock_env.items():  # e.g. an account id
-                    os.environ.setdefault(name, value)
+                # The manifest's placeholders for what extra_env would hold (an account id)
+                job_options = {**known[key].mock_options, **job_options}
             elif base_url:
                 client = {"base_url": base_url}
             model = chosen_models.get(key) or (known[key].example_model if mock else None)

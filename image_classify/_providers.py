@@ -44,8 +44,8 @@ class ProviderInfo:
     auth: Auth
     request_id_header: str | None = None
     example_model: str | None = None
-    # [mock] env: placeholder values of auth.extra_env for running against the mocks
-    mock_env: Mapping[str, str] = field(default_factory=dict)
+    # [mock] options: provider options for calls against the mocks (an account id)
+    mock_options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def base_url_env(self) -> str:
@@ -82,32 +82,24 @@ def parse_auth(table: dict[str, Any], where: str) -> Auth:
     )
 
 
-def parse_mock_env(table: dict[str, Any], auth: Auth, where: str) -> dict[str, str]:
-    """`[where.mock] env`: a placeholder value for each of `auth.extra_env` (and nothing
-    else), which `--mock` and the main job set when the variable is unset."""
+def parse_mock_options(table: dict[str, Any], auth: Auth, where: str) -> dict[str, Any]:
+    """`[where.mock] options`: provider options for calls against the mocks (placeholders
+    for what auth.extra_env would hold, e.g. an account id); required with extra_env."""
     mock = table.get("mock", {})
     if not isinstance(mock, dict):
         raise ManifestError(f"{MANIFEST_NAME}: [{where}] `mock` must be a table.")
-    env = mock.get("env", {})
-    if not isinstance(env, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in env.items()
-    ):
+    options = mock.get("options", {})
+    if not isinstance(options, dict):
         raise ManifestError(
-            f'{MANIFEST_NAME}: [{where}.mock] `env` must be a table of NAME = "value" strings.'
+            f"{MANIFEST_NAME}: [{where}.mock] `options` must be a table of NAME = value."
         )
-    missing = [name for name in auth.extra_env if name not in env]
-    if missing:
+    if auth.extra_env and not options:
         raise ManifestError(
-            f"{MANIFEST_NAME}: [{where}.mock] env has no placeholder for "
-            f"{', '.join(missing)} (in auth.extra_env): add one, as the mocks need it."
+            f"{MANIFEST_NAME}: [{where}.mock] has no `options`, but the provider needs "
+            f"{', '.join(auth.extra_env)}: add the option that stands in for it against "
+            'the mocks (e.g. options = { account_id = "..." }).'
         )
-    unknown = [name for name in env if name not in auth.extra_env]
-    if unknown:
-        raise ManifestError(
-            f"{MANIFEST_NAME}: [{where}.mock] env names {', '.join(unknown)}, which "
-            "auth.extra_env does not list. Remove it or add it there."
-        )
-    return dict(env)
+    return dict(options)
 
 
 def parse_manifest(text: str) -> dict[str, dict[str, Any]]:
@@ -140,7 +132,7 @@ def providers() -> dict[str, ProviderInfo]:
             auth=auth,
             request_id_header=table.get("request_id_header"),
             example_model=table.get("example_model"),
-            mock_env=parse_mock_env(table, auth, where),
+            mock_options=parse_mock_options(table, auth, where),
         )
     return found
 

@@ -210,24 +210,29 @@ def test_mock_session_prints_its_urls_and_stops_when_stdin_closes() -> None:
 @pytest.mark.parametrize(
     ("mock", "says"),
     [
-        ("", "no placeholder for CLOUDFLARE_ACCOUNT_ID"),
-        ("[providers.cloudflare.mock]\nenv = { CLOUDFLARE_ACCOUNT_ID = 1 }\n", "`env` must be"),
-        (
-            '[providers.cloudflare.mock]\nenv = { CLOUDFLARE_ACCOUNT_ID = "a", OTHER = "b" }\n',
-            "OTHER",
-        ),
+        ("", "has no `options`, but the provider needs CLOUDFLARE_ACCOUNT_ID"),
+        ("[providers.cloudflare.mock]\noptions = 1\n", "`options` must be a table"),
+        ("[providers.cloudflare]\nmock = 1\n", "`mock` must be a table"),
     ],
 )
-def test_the_manifest_mock_env_covers_extra_env(mock: str, says: str) -> None:
-    """`[providers.P.mock] env` holds the --mock placeholders (no longer in the code): one
-    per auth.extra_env name, nothing else; the runtime and the pipeline parse it alike."""
+def test_the_manifest_gives_mock_options_for_extra_env(mock: str, says: str) -> None:
+    """`[providers.P.mock] options` holds the --mock placeholders (no longer in the code);
+    a provider with extra_env needs them. The runtime and the pipeline parse it alike."""
     from image_classify._providers import ManifestError, parse_auth, parse_manifest
-    from image_classify._providers import parse_mock_env as parse
+    from image_classify._providers import parse_mock_options as parse
 
     text = (ROOT / "image_classify" / "providers.toml").read_text(encoding="utf-8")
     start = text.index("[providers.cloudflare.mock]")
     end = text.index("[providers.cloudflare.generator]")
-    tables = parse_manifest(text[:start] + mock + text[end:])
-    table = tables["cloudflare"]
+    table = parse_manifest(text[:start] + text[end:])["cloudflare"]
+    table.update(parse_manifest(mock)["cloudflare"] if mock else {})
     with pytest.raises(ManifestError, match=says):
         parse(table, parse_auth(table, "providers.cloudflare"), "providers.cloudflare")
+
+
+def test_mock_options_are_adapter_options() -> None:
+    from image_classify._providers import providers
+    from image_classify.adapters import adapter_for
+
+    for key, info in providers().items():
+        assert set(info.mock_options) <= adapter_for(key).OPTIONS, key

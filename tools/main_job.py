@@ -9,13 +9,13 @@ typed client against its local mock.
 from __future__ import annotations
 
 import importlib
-import os
 import time
 from dataclasses import dataclass, field
 
 import httpx
 
 from image_classify._cli import MOCK_KEY  # the CLI's --mock credential
+from image_classify._providers import ProviderInfo
 from tools import effective as eff
 from tools.errors import ToolError
 from tools.generate import ENDPOINT_FUNCTIONS, endpoints
@@ -36,7 +36,7 @@ class Row:
     error: str = ""
 
 
-def classify_sample(key: str, base_url: str, example_model: str | None) -> Row:
+def classify_sample(key: str, base_url: str, info: ProviderInfo) -> Row:
     """One provider's classification of the sample through classify() and its typed client;
     the caller-supplied httpx.Client records what went over the wire."""
     from image_classify import classify
@@ -56,8 +56,9 @@ def classify_sample(key: str, base_url: str, example_model: str | None) -> Row:
             result = classify(
                 SAMPLE,
                 provider=key,
-                model=example_model,
+                model=info.example_model,
                 api_key=MOCK_KEY,
+                **info.mock_options,  # e.g. an account id, as the manifest's [mock] gives it
                 base_url=base_url,
                 http_client=http,
             )
@@ -76,13 +77,8 @@ def classification_table() -> list[Row]:
     from tools.mock import running_mocks
 
     infos = providers()
-    # Further values a provider needs (the manifest's [mock] env for its extra_env, e.g.
-    # an account id), so the adapters find them where a user's would be.
-    for info in infos.values():
-        for name, value in info.mock_env.items():
-            os.environ.setdefault(name, value)
     with running_mocks() as urls:
-        return [classify_sample(key, url, infos[key].example_model) for key, url in urls.items()]
+        return [classify_sample(key, url, infos[key]) for key, url in urls.items()]
 
 
 def print_table(rows: list[Row]) -> None:

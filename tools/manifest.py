@@ -17,7 +17,7 @@ from image_classify._providers import (
     need,
     parse_auth,
     parse_manifest,
-    parse_mock_env,
+    parse_mock_options,
 )
 from tools.errors import ToolError
 
@@ -44,7 +44,7 @@ class Provider:
     auth: Auth
     generator: dict[str, Any] = field(default_factory=dict)
     mock_overlays: tuple[Path, ...] = ()
-    mock_env: dict[str, str] = field(default_factory=dict)  # [mock] env: extra_env placeholders
+    mock_options: dict[str, Any] = field(default_factory=dict)  # [mock] options
 
     @property
     def package_dir(self) -> Path:
@@ -85,7 +85,7 @@ def _provider(key: str, table: dict[str, Any]) -> Provider:
         mock_overlays=mock_overlays,
         auth=auth,
         generator=dict(table.get("generator", {})),
-        mock_env=parse_mock_env(table, auth, where),
+        mock_options=parse_mock_options(table, auth, where),
     )
 
 
