@@ -17,7 +17,9 @@ from pathlib import Path
 from image_classify.adapters import adapter_path, missing_adapter_message
 from tools import effective as eff
 from tools import lock, typed_surface
+from tools.binary_bodies import check_binary_bodies
 from tools.errors import ToolError
+from tools.examples import check_examples
 from tools.generate import run_generator
 from tools.manifest import ROOT, Provider, select
 from tools.transaction import Transaction, exclusive, recover, scratch, writable
@@ -98,6 +100,9 @@ def regen(
     providers = select(names)
     require_adapters(select(None))  # every entry: the typed surface covers them all
     builds = [eff.build(p) for p in providers]  # all specs and overlays first: fail early
+    for build in builds:  # what the mocks and contract tests need of an effective spec
+        check_binary_bodies(build)
+        check_examples(build)
     stored = lock.read_lock()
     entries = stored.setdefault("providers", {})
     todo = (
