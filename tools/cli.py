@@ -112,6 +112,16 @@ def _mock_session(args: argparse.Namespace) -> int:
     return session(args.providers)
 
 
+def _list_providers(args: argparse.Namespace) -> int:
+    from tools.manifest import load_providers
+    from tools.upstream import upstreams
+
+    lines = [u.line() for u in upstreams()] if args.upstream else list(load_providers())
+    for line in lines:
+        print(line)
+    return 0
+
+
 def _main_job(args: argparse.Namespace) -> int:
     from tools.main_job import main_job
 
@@ -196,6 +206,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mock_session.add_argument("providers", nargs="*", metavar="PROVIDER", help="default: all")
     mock_session.set_defaults(handler=_mock_session)
+
+    listing = sub.add_parser(
+        "list-providers", help="the manifest's provider keys, one per line (for scripts)"
+    )
+    listing.add_argument(
+        "--upstream",
+        action="store_true",
+        help="providers with a published source to watch, tab-separated: KEY page URL, or "
+        "KEY git URL FILE BASELINE 'METHOD PATH'... (the nightly drift workflow's list)",
+    )
+    listing.set_defaults(handler=_list_providers)
 
     main_job = sub.add_parser("main", help="the main job: regenerate, verify, classify a sample")
     main_job.set_defaults(handler=_main_job)

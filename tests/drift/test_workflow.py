@@ -19,7 +19,9 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from tools.cli import build_parser
+from tools.cli import build_parser, main
+from tools.manifest import load_providers
+from tools.upstream import upstreams
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github/workflows/upstream-drift.yml"
@@ -84,19 +86,32 @@ def test_sets_up_the_project_like_ci(steps: list[dict[str, Any]]) -> None:
     assert "bash scripts/setup.sh" in scripts(steps)
 
 
-def test_compares_every_provider_with_a_published_source(
+def test_compares_every_watched_provider_named_in_the_manifest_only(
     workflow: dict[str, Any], steps: list[dict[str, Any]]
 ) -> None:
     text = scripts(steps)
     assert "python -m tools drift" in text and "--format markdown" in text
-    for provider in ("edge_impulse", "img_processing", "cloudflare"):
-        assert re.search(rf"^\s*report {provider} ", text, re.M), provider
-    # Cloudflare's complete document is cut down to our one operation on both sides.
+    # The providers come from the manifest ([providers.P.upstream]); the workflow names none.
+    assert "python -m tools list-providers --upstream" in text
+    assert re.search(r'^\s*report "\$key" ', text, re.M)
+    named = [key for key in load_providers() if key in WORKFLOW.read_text(encoding="utf-8")]
+    assert not named, f"the workflow names providers: {named}"
+    # A complete document (kind = git) is cut down to our operations on both sides.
     assert "python -m tools slice" in text
-    [job] = workflow["jobs"].values()
-    assert job["env"]["CLOUDFLARE_OPERATION"] == (
-        "/accounts/{account_id}/ai/run/@cf/microsoft/resnet-50"
-    )
+    # Every spec kept verbatim from upstream is watched.
+    watched = {u.key for u in upstreams()}
+    verbatim = {p.key for p in load_providers().values() if p.origin == "upstream"}
+    assert verbatim <= watched, verbatim - watched
+
+
+def test_list_providers_prints_the_manifest(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list-providers"]) == 0
+    assert capsys.readouterr().out.split() == list(load_providers())
+    assert main(["list-providers", "--upstream"]) == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [fields[0] for fields in lines] == [u.key for u in upstreams()]
+    for fields in lines:
+        assert fields[1] in ("page", "git") and fields[2].startswith("https://"), fields
 
 
 def test_opens_a_pull_request_only_when_something_changed(steps: list[dict[str, Any]]) -> None:
@@ -115,7 +130,7 @@ def test_calls_only_commands_and_options_the_cli_has(steps: list[dict[str, Any]]
         if isinstance(action, argparse._SubParsersAction)
     ]
     commands: dict[str, argparse.ArgumentParser] = subparsers.choices
-    for command, rest in re.findall(r"python -m tools (\w+)([^\n|;]*)", text):
+    for command, rest in re.findall(r"python -m tools ([\w-]+)([^\n|;]*)", text):
         assert command in commands, command
         known = {opt for action in commands[command]._actions for opt in action.option_strings}
         for option in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", rest):
