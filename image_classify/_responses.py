@@ -76,7 +76,7 @@ class APIResponse(Generic[T]):
     `elapsed`: seconds from the first attempt to the final response, waits included.
 
     A plain slotted class, not a dataclass: it is built on every call (see
-    benchmarks/runtime_overhead.py), and the request id is looked up only when asked for."""
+    tools/bench/runtime_overhead.py), and the request id is looked up only when asked for."""
 
     __slots__ = (
         "_request_id_header",

@@ -17,21 +17,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tools.shared import SHARED_ENV_VAR, locate_shared_dir
+
 if TYPE_CHECKING:
     from tests.project_copy import ProjectCopy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_ENV_VAR = "IMAGE_CLASSIFY_SHARED"
 
 _MISSING = "shared-missing"
 _NO_MATCH = "no-match"
-
-
-def locate_shared_dir() -> Path | None:
-    """Return the shared/ folder if it exists, else None (no pytest side effects)."""
-    override = os.environ.get(SHARED_ENV_VAR)
-    candidate = Path(override) if override else PROJECT_ROOT.parent / "shared"
-    return candidate if candidate.is_dir() else None
 
 
 def _in_ci() -> bool:

@@ -16,7 +16,7 @@ def test_benchmark_runs_for_every_provider() -> None:
         [
             sys.executable,
             "-m",
-            "benchmarks.runtime_overhead",
+            "tools.bench.runtime_overhead",
             "--iterations",
             "1",
             "--repeats",

@@ -35,7 +35,7 @@ PROVIDERS = list(providers())
 
 
 def case_kwargs(provider: str) -> dict[str, Any]:
-    """Model and options that make `provider` classify (benchmarks/data/classify-cases.toml)."""
+    """Model and options that make `provider` classify (tools/bench/cases.py)."""
     return provider_case(provider).classifier_kwargs()
 
 

@@ -1,6 +1,9 @@
 """What the classify() benchmarks send, and the in-process mock that answers them.
 
-The cases (provider, model, options, body form) are data: benchmarks/data/classify-cases.toml.
+The cases come from the manifest: one per provider (its `example_model` and its mock
+`options`, e.g. Cloudflare's account id), so a new provider needs no entry here; further
+request forms are data in tools/bench/data/classify-cases.toml. How the image travels
+(base64 text or the bytes themselves) is measured from the requests, not declared.
 The answers are each operation's first documented 2xx JSON example from the provider's
 effective spec (specs + overlays), routed by method and path template, so no benchmark
 carries a per-provider response table.
@@ -19,11 +22,14 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import locate_shared_dir
+from image_classify._providers import providers
 from tools.effective import build
 from tools.manifest import ROOT, select
+from tools.openapi_terms import PATH_PARAMETER
+from tools.shared import locate_shared_dir
 
-CASES_FILE = ROOT / "benchmarks" / "data" / "classify-cases.toml"
+DATA = Path(__file__).resolve().parent / "data"
+CASES_FILE = DATA / "classify-cases.toml"
 SAMPLE = ROOT / "samples" / "sample.jpg"
 KEY = "benchmark-key-0123456789"
 
@@ -32,9 +38,14 @@ KEY = "benchmark-key-0123456789"
 class Case:
     name: str
     provider: str
-    body: str  # "base64" | "binary"
     model: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        """How the image travels: "base64" (text, 4/3 of the image) or "binary" (the bytes
+        themselves, raw or as one multipart part), as this case's requests show it."""
+        return request_form(self)
 
     @property
     def top_k(self) -> int | None:
@@ -58,17 +69,49 @@ class Case:
 
 @cache
 def cases() -> dict[str, Case]:
-    table = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))["cases"]
-    return {
-        name: Case(
-            name=name,
-            provider=str(entry["provider"]),
-            body=str(entry["body"]),
-            model=entry.get("model"),
-            options=dict(entry.get("options", {})),
-        )
-        for name, entry in table.items()
+    """One case per manifest provider (named after it), then the extra ones of CASES_FILE
+    (whose options add to their provider's mock options)."""
+    found = {
+        key: Case(key, key, info.example_model, dict(info.mock_options))
+        for key, info in providers().items()
     }
+    table = tomllib.loads(CASES_FILE.read_text(encoding="utf-8")).get("cases", {})
+    for name, entry in table.items():
+        base = found[str(entry["provider"])]
+        found[name] = Case(
+            name=name,
+            provider=base.provider,
+            model=entry.get("model", base.model),
+            options={**base.options, **entry.get("options", {})},
+        )
+    return found
+
+
+def request_form(case: Case) -> str:
+    """ "binary" when the sample image's bytes go out as they are, else "base64"."""
+    return _request_form(case.name) if cases().get(case.name) == case else _measure_form(case)
+
+
+@cache
+def _request_form(name: str) -> str:
+    return _measure_form(cases()[name])
+
+
+def _measure_form(case: Case) -> str:
+    from image_classify import classify
+
+    image = sample_image()
+    sent: list[bytes] = []
+    answer = answer_for(case.provider)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(request.read())
+        status, body = answer(request)
+        return httpx.Response(status, content=body, headers=JSON_HEADERS)
+
+    with httpx.Client(transport=httpx.MockTransport(handle)) as http:
+        classify(image, http_client=http, **case.classify_kwargs())
+    return "binary" if any(image in body for body in sent) else "base64"
 
 
 def provider_case(provider: str) -> Case:
@@ -115,7 +158,8 @@ def routes(provider: str) -> tuple[Route, ...]:
             value = _example(media)
             if value is None:
                 continue
-            template = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(base_path + path))
+            literal = PATH_PARAMETER.split(base_path + path)[::2]  # names at odd places
+            template = "[^/]+".join(re.escape(part) for part in literal)
             found.append(
                 Route(method, re.compile(template + "$"), int(status), json.dumps(value).encode())
             )

@@ -1,6 +1,6 @@
 """A reused Classifier / AsyncClassifier per call vs raw httpx + json.loads.
 
-Per provider (its default request form, benchmarks/data/classify-cases.toml), on one
+Per provider (its default request form, tools/bench/cases.py: from the manifest), on one
 httpx.MockTransport answering each operation's documented success example:
 
 - ours: `classifier.classify(image)` on one reused instance with its own pool (the mock as

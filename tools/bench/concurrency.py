@@ -1,6 +1,6 @@
 """256 concurrent aclassify() calls against the same HTTP exchanges sent with raw httpx.
 
-Per provider (its default request form, benchmarks/data/classify-cases.toml), on one
+Per provider (its default request form, tools/bench/cases.py: from the manifest), on one
 httpx.AsyncClient over an httpx.MockTransport that answers each operation's documented
 success example:
 

@@ -1,6 +1,6 @@
 """Overlay apply on Cloudflare's real 4 MB document vs one json.load of it.
 
-The overlay is benchmarks/data/cloudflare-realistic.overlay.yaml: 25 actions as a team
+The overlay is tools/bench/data/cloudflare-realistic.overlay.yaml: 25 actions as a team
 would write them for this document (fix its invalid parts, prune, annotate), six of them
 descendant queries from the root ($..). Per run: json.load the file (the baseline, timed),
 then apply the overlay to that document strictly (timed; the overlay is loaded and its
@@ -17,15 +17,14 @@ import time
 from pathlib import Path
 
 from tools.bench import Figure
-from tools.bench.cases import upstream_cloudflare
-from tools.manifest import ROOT
+from tools.bench.cases import DATA, upstream_cloudflare
 from tools.overlay import Overlay, load_overlay
 from tools.overlay_apply import apply_overlay
 
 NAME = "overlay"
 TARGET = 2.0
 DOCUMENT = upstream_cloudflare("2024-08-06")
-OVERLAY = ROOT / "benchmarks" / "data" / "cloudflare-realistic.overlay.yaml"
+OVERLAY = DATA / "cloudflare-realistic.overlay.yaml"
 
 
 def _load(path: Path) -> tuple[dict[str, object], float]:

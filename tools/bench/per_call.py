@@ -1,7 +1,7 @@
-"""Typed client per call vs raw httpx + json.loads: benchmarks/runtime_overhead.py, run
+"""Typed client per call vs raw httpx + json.loads: tools/bench/runtime_overhead.py, run
 repeatedly.
 
-`benchmarks.runtime_overhead.bench_provider` measures, per provider's first operation, sync
+`tools.bench.runtime_overhead.bench_provider` measures, per provider's first planned call, sync
 and async, `call()`/`acall()` through a factory-built client, the bare generated function
 and hand-written httpx (`request(**_get_kwargs(...))` + `json.loads`), all on the same
 httpx.MockTransport and interleaved in the same run. Each run here is one such
@@ -10,9 +10,9 @@ measurement; the figure is its runtime / raw ratio of the best per-call times.
 
 from __future__ import annotations
 
-from benchmarks.runtime_overhead import Row, bench_provider
-from tests.runtime.cases import first_operations
+from image_classify._providers import providers
 from tools.bench import Figure
+from tools.bench.runtime_overhead import Row, bench_provider
 
 NAME = "per-call"
 TARGET = 1.10
@@ -24,7 +24,7 @@ def run(quick: bool, runs: int) -> list[Figure]:
     iterations, repeats = (1, 1) if quick else (ITERATIONS, REPEATS)
     rows: dict[tuple[str, str], list[Row]] = {}
     for _ in range(1 if quick else runs):
-        for provider in first_operations():
+        for provider in providers():
             for row in bench_provider(provider, iterations, repeats):
                 rows.setdefault((row.provider, row.mode), []).append(row)
     figures = []

@@ -1,5 +1,5 @@
 """Shared by the regeneration benchmarks: timed `python -m tools regen` in a project copy
-(tests/project_copy.py; the real generated/ and lock are never touched) and timed
+(tools/project_copy.py; the real generated/ and lock are never touched) and timed
 single-provider generator runs into a scratch folder."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.project_copy import ProjectCopy
 from tools.effective import build
 from tools.generate import run_generator
 from tools.manifest import select
+from tools.project_copy import ProjectCopy
 
 
 @contextmanager

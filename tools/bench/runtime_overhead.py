@@ -1,10 +1,10 @@
 """What the runtime costs per call, against raw httpx, on the same in-process transport.
 
-    python -m benchmarks.runtime_overhead [--iterations N] [--repeats R]
+    python -m tools.bench.runtime_overhead [--iterations N] [--repeats R]
 
-For each provider's first operation (valid arguments and its documented success body,
-both from the spec, as in tests/runtime/cases.py), one httpx.MockTransport answers three
-sides:
+For each provider, the first call its adapter plans for the sample image (its benchmark
+case, tools/bench/cases.py: the generated operation and its arguments) is answered by
+one httpx.MockTransport with the operation's documented success body, on three sides:
 
 - runtime: `call(operation, client=image_classify.client(provider, http_client=...))`,
   i.e. build the request from the arguments, authenticate, send, retry policy, parse into
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import importlib
 import json
 import statistics
@@ -35,10 +36,11 @@ import httpx
 
 from image_classify._call import acall, call
 from image_classify._factory import client as make_client
-from image_classify._providers import provider_info
-from tests.runtime.cases import first_operations, fresh_kwargs, success
-
-KEY = "benchmark-key-0123456789"
+from image_classify._images import ImageInput, load_image
+from image_classify._providers import provider_info, providers
+from image_classify.adapters import adapter_for
+from image_classify.adapters.base import Call
+from tools.bench.cases import KEY, mock_transport, provider_case, sample_image
 
 
 @dataclass
@@ -83,16 +85,26 @@ class Row:
         return self.runtime.min / self.generated.min
 
 
+def first_call(provider: str) -> Call:
+    """The first call the adapter plans for the sample image, with the provider's case's
+    model and options; a new one each time (a File payload reads once)."""
+    case = provider_case(provider)
+    adapter = adapter_for(provider)
+    model = case.model if case.model is not None else adapter.DEFAULT_MODEL
+    plan = adapter.plan(_sample(), model, dict(case.options))
+    step: Call = next(plan)
+    plan.close()
+    return step
+
+
+@functools.cache
+def _sample() -> ImageInput:
+    return load_image(sample_image())
+
+
 def bench_provider(provider: str, iterations: int, repeats: int) -> list[Row]:
-    operation = first_operations()[provider]
-    module = operation.module
-    status, body = success(operation)
-    headers = {"content-type": "application/json"}
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, content=body, headers=headers)
-
-    transport = httpx.MockTransport(answer)
+    module = first_call(provider).operation
+    transport = mock_transport(provider)
     info = provider_info(provider)
     # The raw side sends what the generated `_get_kwargs` builds (what hand-written httpx
     # code would pass: path, params, headers, body) with the key set on the client, the way
@@ -102,7 +114,7 @@ def bench_provider(provider: str, iterations: int, repeats: int) -> list[Row]:
     else:
         prefix = "Bearer " if info.auth.style == "bearer" else ""
         credential = {"headers": {info.auth.name: prefix + KEY}}
-    raw_args = module._get_kwargs(**fresh_kwargs(operation))
+    raw_args = module._get_kwargs(**first_call(provider).kwargs)
     raw_sync = httpx.Client(transport=transport, base_url=info.base_url, **credential)
     raw_async = httpx.AsyncClient(transport=transport, base_url=info.base_url, **credential)
     # The bare generated client, on the same raw httpx clients: what the runtime adds to.
@@ -118,7 +130,7 @@ def bench_provider(provider: str, iterations: int, repeats: int) -> list[Row]:
 
     def timed(each: Callable[[dict[str, Any]], object]) -> Callable[[int], float]:
         def run(n: int) -> float:
-            arguments = [fresh_kwargs(operation) for _ in range(n)]  # a File reads once
+            arguments = [first_call(provider).kwargs for _ in range(n)]  # a File reads once
             started = time.perf_counter()
             for kwargs in arguments:
                 each(kwargs)
@@ -130,7 +142,7 @@ def bench_provider(provider: str, iterations: int, repeats: int) -> list[Row]:
         each: Callable[[dict[str, Any]], Awaitable[object]],
     ) -> Callable[[int], Awaitable[float]]:
         async def run(n: int) -> float:
-            arguments = [fresh_kwargs(operation) for _ in range(n)]
+            arguments = [first_call(provider).kwargs for _ in range(n)]
             started = time.perf_counter()
             for kwargs in arguments:
                 await each(kwargs)
@@ -170,19 +182,19 @@ def _best(timings: list[Timing]) -> Timing:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.runtime_overhead")
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.runtime_overhead")
     parser.add_argument("--iterations", type=int, default=500, help="calls per repeat")
     parser.add_argument("--repeats", type=int, default=5, help="repeats per measurement")
     parser.add_argument("--provider", action="append", help="only these (repeatable)")
     args = parser.parse_args(argv)
-    providers = args.provider or list(first_operations())
+    chosen = args.provider or list(providers())
     print("per call, min over repeats; ratios: runtime / raw httpx + json.loads (min, median)")
     print("and runtime / bare generated client (min)")
     print(
         f"{'provider':16} {'mode':5} {'runtime us':>10} {'generated us':>12} {'raw us':>8} "
         f"{'x raw min':>9} {'x raw median':>12} {'x generated':>11}"
     )
-    for provider in providers:
+    for provider in chosen:
         for row in bench_provider(provider, args.iterations, args.repeats):
             print(
                 f"{row.provider:16} {row.mode:5} {row.runtime.min * 1e6:10.1f} "
