@@ -10,6 +10,7 @@ from typing import Any
 from tools.documents import dump_yaml, load_document, write_atomic
 from tools.errors import ToolError
 from tools.manifest import ROOT, Provider
+from tools.openapi_terms import HTTP_METHODS
 from tools.overlay import ActionResult, load_overlay
 from tools.overlay_apply import apply_overlays
 from tools.refs import reject_external_refs
@@ -35,10 +36,9 @@ class Effective:
 
     def operations(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(METHOD, path, operation object) for every operation, in document order."""
-        methods = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
         found = []
         for path, item in (self.document.get("paths") or {}).items():
-            for method in methods:
+            for method in HTTP_METHODS:
                 if isinstance(item, dict) and isinstance(item.get(method), dict):
                     found.append((method.upper(), str(path), item[method]))
         return found

@@ -46,7 +46,7 @@ from tools.overlay import (
     action_label,
     refuse_external_refs,
 )
-from tools.parsing import MAX_DEPTH
+from tools.parsing import MAX_DEPTH, copy_tree
 from tools.pointers import json_pointer
 from tools.refs import REF_KEYWORDS
 
@@ -133,15 +133,6 @@ def _type_name(value: object) -> str:
     return _shape(value)
 
 
-def _clone(value: Any) -> Any:
-    """Copy a JSON-like value (faster than copy.deepcopy, and never shares a container)."""
-    if isinstance(value, dict):
-        return {key: _clone(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_clone(item) for item in value]
-    return value
-
-
 def _unique(nodes: Iterable[JSONPathNode]) -> list[JSONPathNode]:
     """Drop repeated nodes (RFC 9535 node lists may select one node twice), keeping order."""
     seen: set[tuple[int | str, ...]] = set()
@@ -221,15 +212,15 @@ def _apply_value(
         for node in nodes:
             target = node.value
             assert isinstance(target, dict)
-            _merge(target, _clone(value), node.location, overlay, action)
+            _merge(target, copy_tree(value), node.location, overlay, action)
     elif shape == "array":
         for node in nodes:
             target = node.value
             assert isinstance(target, list)
             if isinstance(value, list):
-                target.extend(_clone(value))
+                target.extend(copy_tree(value))
             else:
-                target.append(_clone(value))
+                target.append(copy_tree(value))
     else:
         if isinstance(value, dict | list):
             raise ToolError(

@@ -215,12 +215,14 @@ def _check_alias_expansion(root: Node, path: Path) -> bool:
     return shared
 
 
-def _unshare(value: Any) -> Any:
-    """Copy a tree so that no dict or list appears twice (expand YAML aliases)."""
+def copy_tree(value: Any) -> Any:
+    """Copy a JSON-like tree so that no dict or list appears twice: expands YAML aliases
+    here, copies an overlay's value into each target in tools/overlay_apply.py (faster
+    than copy.deepcopy, which would keep shared containers shared)."""
     if isinstance(value, dict):
-        return {key: _unshare(item) for key, item in value.items()}
+        return {key: copy_tree(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_unshare(item) for item in value]
+        return [copy_tree(item) for item in value]
     return value
 
 
@@ -306,7 +308,7 @@ def parse_yaml(path: Path, data: bytes) -> Any:
         raise _yaml_error(path, err) from None
     finally:
         loader.dispose()
-    return _unshare(document) if shared else document
+    return copy_tree(document) if shared else document
 
 
 def _refuse_constant(name: str) -> Any:

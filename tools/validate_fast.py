@@ -42,6 +42,7 @@ from openapi_spec_validator.validation.exceptions import (
 )
 from openapi_spec_validator.validation.keywords import OpenAPIV31SchemaValidator
 
+from tools.openapi_terms import HTTP_METHODS
 from tools.validate_reference import Problem, as_problem, reference_validator
 
 jsonschema_rs: Any
@@ -68,9 +69,6 @@ def fast_problems(doc: dict[str, Any], source: str) -> list[Problem] | None:
 
 class _Unsupported(Exception):
     """Something the fast walk does not mirror exactly: the reference validator decides."""
-
-
-_OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def _formats(schema: Any) -> set[str]:
@@ -276,7 +274,7 @@ class _FastWalk:
             parameters = self._child(item, "parameters")
             self._parameters(parameters)
         for field, operation in self._named_children(item):
-            if field in _OPERATIONS:
+            if field in HTTP_METHODS:
                 self._operation(url, field, operation, parameters)
 
     def _operation(self, url: str, name: str, operation: Any, path_parameters: Any) -> None:
