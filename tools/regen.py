@@ -21,6 +21,7 @@ from tools.binary_bodies import check_binary_bodies
 from tools.errors import ToolError
 from tools.examples import check_examples
 from tools.generate import run_generator
+from tools.lock_check import entry_problems
 from tools.manifest import ROOT, Provider, select
 from tools.transaction import Transaction, exclusive, recover, scratch, writable
 from tools.typecheck import Staged, typecheck
@@ -134,6 +135,8 @@ def regen(
                 old = entries.get(key)
                 if old is None or lock.without_volatile(old) != lock.without_volatile(new_entry):
                     detail.append(f"{lock.LOCK.name}: entry for {key} is stale or missing")
+                elif not detail:  # in step with the code that writes it: is that code right?
+                    detail += [f"{lock.LOCK.name}: {p}" for p in entry_problems(provider, old)]
                 outcome = Outcome(provider, "differs" if detail else "in sync", detail)
                 outcomes.append(outcome)
                 say(f"{key}: {outcome.status}")
