@@ -184,3 +184,21 @@ def test_a_sixth_provider_is_four_files(tmp_path: Path) -> None:
     print(table.stdout)
     assert "acme" in table.stdout, table.stdout
     assert re.search(r"\d\.\d", table.stdout), table.stdout  # a score column
+
+
+def test_contributing_shows_a_manifest_entry_the_manifest_accepts() -> None:
+    """CONTRIBUTING.md's example entry parses as the runtime and the pipeline read it."""
+    from image_classify._providers import need, parse_auth, parse_manifest
+    from tools.upstream import Upstream, _upstream
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```toml\n(.*?)```", text, re.S)
+    example = "\n".join(line.removeprefix("   ") for line in block.splitlines())
+    [(key, table)] = parse_manifest(example).items()
+    where = f"providers.{key}"
+    kinds: dict[str, type] = {"title": str, "spec": str, "origin": str, "sources": list}
+    kinds |= {"overlays": list, "package": str, "mock_port": int, "base_url": str}
+    for name, kind in kinds.items():
+        need(table, name, kind, where)
+    assert parse_auth(table, where).name == "X-Acme-Key"
+    assert _upstream(key, table["upstream"]) == Upstream(key, "page", table["upstream"]["url"])
