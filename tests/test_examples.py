@@ -98,7 +98,7 @@ def test_a_binary_body_without_min_length_names_operation_file_and_fix() -> None
     assert text.startswith(f"{method} {path} (")
     assert "application/octet-stream body" in text and "overlays/cloudflare.yaml" in text
     assert "['application/octet-stream'].schema" in text and "minLength: 1" in text
-    with pytest.raises(ToolError, match="answer 422"):
+    with pytest.raises(ToolError, match="answers 422"):
         binary_bodies.check_binary_bodies(effective)
 
 

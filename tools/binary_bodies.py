@@ -1,14 +1,16 @@
 """Binary request bodies must say they are never empty (`minLength: 1`).
 
-Prism, the mock server, answers 422 to every request whose binary body's schema lacks
-`minLength` (a `type: string` body of `format: binary`, or of application/octet-stream or
-image/*): the mocks and the contract suite break, and nothing says why. It is also true of
-every real API here that an empty body is not an image, so the spec should say so.
+Without it an empty string is valid for the body's schema (a `type: string` body of
+`format: binary`, or of application/octet-stream or image/*), so Schemathesis sends empty
+bodies as valid data, and Prism, the mock server, answers those 422 ("Body parameter is
+required", checked against the pinned Prism): the contract suite fails on what the spec
+allowed, and nothing says why. An empty body is not an image for any real API here either,
+so the spec should say so.
 
 regen checks rather than derives it: a derived `minLength` would make the spec the mocks
 and the contract tests use differ from the one the generated client was made from, silently.
 The check fails naming the operation, the file and the overlay action that fixes it.
-Multipart parts are not whole bodies, and Prism accepts them; they are not checked.
+Multipart parts are not whole bodies; they are not checked.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def problems(effective: Effective) -> list[str]:
                 f"(#{pointer}, {place(effective, pointer)}) has no `minLength: 1`. Add to "
                 f"{overlay_names(effective)}:\n"
                 f'    - target: "{_jsonpath(pointer)}"\n'
-                "      description: An empty body is not an image (and Prism needs it).\n"
+                "      description: An empty body is not an image (Prism answers it 422).\n"
                 "      update:\n"
                 "        minLength: 1"
             )
@@ -80,7 +82,7 @@ def check_binary_bodies(effective: Effective) -> None:
         provider = effective.provider
         raise ToolError(
             f"effective spec of {provider.key} ({provider.rel(provider.spec)} + its overlays): "
-            "a binary request body without `minLength: 1` makes Prism, the mock server, "
-            "answer 422 to every request with a body; an empty body is not an image.\n"
-            + "\n".join(f"  {line}" for line in found)
+            "a binary request body without `minLength: 1` lets Schemathesis send an empty "
+            "body as valid, and Prism, the mock server, answers 422 to it; an empty body is "
+            "not an image.\n" + "\n".join(f"  {line}" for line in found)
         )
