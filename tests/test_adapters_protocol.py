@@ -5,7 +5,9 @@ adapter is a typed error naming the file to write, at run time and in regen."""
 
 from __future__ import annotations
 
+import base64
 import importlib
+import os
 import subprocess
 import sys
 import types
@@ -21,6 +23,9 @@ from tests.project_copy import ProjectCopy
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = sorted(providers())
+ONE_PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 def derived_module(keys: list[str], package: str = "image_classify.adapters") -> str:
@@ -128,7 +133,8 @@ def test_a_manifest_entry_without_adapter_is_a_typed_error(monkeypatch: pytest.M
     )
 
 
-def test_regen_fails_early_naming_the_adapter_to_write(project_copy: ProjectCopy) -> None:
+def _add_acme_entry(project_copy: ProjectCopy) -> None:
+    """A manifest entry `acme` (Hugging Face's, renamed) and no adapter module."""
     manifest = project_copy.root / "image_classify/providers.toml"
     text = manifest.read_text()
     start = text.index("[providers.huggingface]")
@@ -136,6 +142,31 @@ def test_regen_fails_early_naming_the_adapter_to_write(project_copy: ProjectCopy
     acme = block.replace("providers.huggingface", "providers.acme")
     acme = acme.replace("mock_port = 4013", "mock_port = 4019")
     manifest.write_text(text + "\n" + acme)
+
+
+def test_the_cli_says_which_adapter_to_write(project_copy: ProjectCopy, tmp_path: Path) -> None:
+    _add_acme_entry(project_copy)
+    image = tmp_path / "one.png"
+    image.write_bytes(ONE_PIXEL_PNG)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, "-m", "image_classify", str(image), "--provider", "acme"],
+        cwd=project_copy.root,
+        env={**env, "HF_TOKEN": "placeholder"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.strip() == (
+        "error: no adapter for provider 'acme': write image_classify/adapters/acme.py "
+        "(see README 'How to add a provider')"
+    )
+
+
+def test_regen_fails_early_naming_the_adapter_to_write(project_copy: ProjectCopy) -> None:
+    _add_acme_entry(project_copy)
     before = project_copy.snapshot_all()
     result = project_copy.tools("regen", "--force")
     assert result.returncode == 1, result.output
