@@ -126,7 +126,8 @@ def regen(
     with scratch("regen-") as folder:
         produced = _generate_all(todo, folder, jobs)
         by_key = {b.provider.key: b for b in todo}
-        typecheck([Staged(by_key[key], path.parent) for key, path in produced.items()], folder)
+        if not check:  # --check installs nothing; an in-sync tree is the one mypy checks
+            typecheck([Staged(by_key[k], path.parent) for k, path in produced.items()], folder)
         if check:
             for key, path in produced.items():
                 provider = by_key[key].provider

@@ -11,6 +11,8 @@ httpx and attrs, analysed afresh each run: the cache lives in the scratch folder
 .build/ keeps nothing else between runs) is paid once: about 4.9 s for all five packages,
 against 13.3 s when checked one by one. The options are the project's own `[tool.mypy]`
 (pyproject.toml), with `mypy_path` pointed at the staged packages instead of generated/.
+`regen --check` skips it: it installs nothing, and a tree in sync is the committed one,
+which the project's own mypy run checks.
 """
 
 from __future__ import annotations
