@@ -18,6 +18,7 @@ from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from tools.documents import load_document
@@ -138,8 +139,9 @@ def problems(effective: Effective) -> list[str]:
         )
         try:
             error = jsonschema.exceptions.best_match(validator.iter_errors(example.value))
-        except jsonschema.exceptions._WrappedReferencingError as exc:
-            lines.append(f"#{example.pointer}: its schema cannot be resolved ({exc})")
+        except Unresolvable as exc:
+            ref = getattr(exc, "ref", None) or type(exc).__name__  # str(exc) holds the spec
+            lines.append(f"#{example.pointer}: its schema's $ref #{ref} cannot be resolved")
             continue
         if error is None:
             continue
