@@ -16,7 +16,8 @@ from typing import Any
 import griffe
 
 from tools.drift.fetch import Source
-from tools.drift.model import BREAKING, NON_BREAKING, Change, Part
+from tools.drift.model import BREAKING, Change, ChangeRecord, Part
+from tools.drift.rules import classify
 from tools.drift.staging import scratch_folder, staged_client
 from tools.errors import ToolError
 from tools.manifest import Provider
@@ -43,19 +44,25 @@ def load_package(package: str, search_path: Path) -> griffe.Object | griffe.Alia
         ) from None
 
 
-def _change(
-    kind: str, location: str, detail: str, *, breaking: bool = True, **extra: Any
-) -> Change:
-    return Change(
-        kind=kind,
-        severity=BREAKING if breaking else NON_BREAKING,
-        method=None,
-        path=None,
-        detail=detail,
-        part=PART,
-        location=location,
-        extra=extra,
+def _record(kind: str, location: str, detail: str, **extra: Any) -> Change:
+    """A change of the Python API, rated by the registry (tools/drift/rules.py)."""
+    return classify(
+        ChangeRecord(
+            kind=kind,
+            method=None,
+            path=None,
+            detail=detail,
+            part=PART,
+            location=location,
+            extra=extra,
+        )
     )
+
+
+def griffe_kind(kind: griffe.BreakageKind) -> str:
+    """The change kind of a griffe breakage: `python-` and its name, e.g.
+    `python-parameter-added-required` (each one registered in tools/drift/rules.py)."""
+    return "python-" + kind.name.lower().replace("_", "-")
 
 
 def _text(value: object) -> str | None:
@@ -123,7 +130,7 @@ class _Walk:
                 old_path, new_path = before[name].path, after[same_new[0]].path
                 self.renamed_objects.add(old_path)
                 self.changes.append(
-                    _change(
+                    _record(
                         "python-attribute-renamed",
                         old_path,
                         f"attribute {old_path} is now {new_path} (same type, {annotation}): "
@@ -141,11 +148,10 @@ class _Walk:
                     self.added(member)
             return
         self.changes.append(
-            _change(
+            _record(
                 "python-added",
                 obj.path,
                 f"new {obj.kind.value} {obj.path}.",
-                breaking=False,
                 object_kind=obj.kind.value,
             )
         )
@@ -153,7 +159,7 @@ class _Walk:
     def annotation(self, where: str, old: object, new: object, what: str) -> None:
         if _text(old) != _text(new):
             self.changes.append(
-                _change(
+                _record(
                     "python-type-changed",
                     where,
                     f"the type of {what} {where} changed from {_text(old)} to {_text(new)}.",
@@ -185,7 +191,7 @@ class _Walk:
             self.renamed.add((new.path, param.name))
             self.renamed_to.add((new.path, twin.name))
             self.changes.append(
-                _change(
+                _record(
                     "python-parameter-renamed",
                     f"{new.path}({param.name})",
                     f"parameter {param.name!r} of {new.path} is now called {twin.name!r}: "
@@ -197,11 +203,10 @@ class _Walk:
         for param in fresh:
             if not param.required:  # a new required parameter is griffe's breakage
                 self.changes.append(
-                    _change(
+                    _record(
                         "python-added",
                         f"{new.path}({param.name})",
                         f"new optional parameter {param.name!r} of {new.path}.",
-                        breaking=False,
                         object_kind="parameter",
                     )
                 )
@@ -222,21 +227,21 @@ def _breakage_change(breakage: griffe.Breakage) -> Change:
     where = f"{obj.path}({param.name})" if param is not None else obj.path
     kind = breakage.kind
     if kind is griffe.BreakageKind.OBJECT_REMOVED:
-        return _change(
+        return _record(
             "python-removed",
             obj.path,
             f"{obj.kind.value} {obj.path} was removed: code that imports or uses it breaks.",
             object_kind=obj.kind.value,
         )
     if kind is griffe.BreakageKind.PARAMETER_REMOVED and param is not None:
-        return _change(
+        return _record(
             "python-parameter-removed",
             where,
             f"parameter {param.name!r} of {obj.path} was removed: calls that pass it break.",
         )
     old, new = breakage.old_value, breakage.new_value
-    return _change(
-        "python-" + kind.name.lower().replace("_", "-"),
+    return _record(
+        griffe_kind(kind),
         where,
         f"{kind.value}: {where}"
         + (f" ({_describe(old)} -> {_describe(new)})" if old is not None or new is not None else "")
@@ -290,7 +295,7 @@ def python_api_drift(provider: Provider, source: Source) -> list[Change]:
             _, package_dir = staged_client(provider, source, folder)
         except ToolError as exc:
             return [
-                _change(
+                _record(
                     "python-generation-failed",
                     provider.package,
                     f"no client can be generated from the new spec, so `python -m tools "

@@ -9,22 +9,22 @@ the diff is still worth reading.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from tools.documents import load_document
 from tools.drift.api_diff import python_api_drift
 from tools.drift.fetch import Source
 from tools.drift.model import DriftReport
+from tools.drift.operations import normalize_path
 from tools.drift.overlay_drift import overlay_drift
 from tools.drift.spec_diff import compare_documents
 from tools.errors import ToolError
 from tools.manifest import Provider
+from tools.openapi_terms import HTTP_METHODS
 from tools.validate import problems
 
 # Enough to see what kind of problems a side has; the rest is counted, never dropped silently.
 SHOWN_PROBLEMS = 20
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def pinned_source(provider: Provider) -> Source:
@@ -55,10 +55,10 @@ def _operations(document: dict[str, Any]) -> set[str]:
     for path, item in (paths if isinstance(paths, dict) else {}).items():
         if not isinstance(item, dict):
             continue
-        for method in _METHODS:
+        for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
-                found.add(f"{method.upper()} {re.sub(r'{[^}]*}', '{}', str(path))}")
+                found.add(f"{method.upper()} {normalize_path(str(path))}")
     return found
 
 

@@ -1,5 +1,9 @@
 """The one shape every drift finding takes, and what a report is made of.
 
+The diff engines (spec, overlay, Python API) find ChangeRecords, which have no severity;
+the rule registry (tools/drift/rules.py) turns each into a Change, so that a severity is
+decided in one place only, the one docs/drift.md is rendered from.
+
 The JSON form of a Change (`Change.as_json`) is a stable, documented interface
 (docs/drift.md): keys are only ever added, never renamed or removed.
 """
@@ -13,6 +17,20 @@ Severity = Literal["breaking", "non-breaking"]
 Part = Literal["spec", "overlay", "python-api"]
 BREAKING: Severity = "breaking"
 NON_BREAKING: Severity = "non-breaking"
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """A change as a diff engine finds it: what, where, and the facts; no severity.
+    `kind` must be registered in tools/drift/rules.py (`classify` refuses any other)."""
+
+    kind: str
+    method: str | None
+    path: str | None
+    detail: str
+    part: Part = "spec"
+    location: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tools.drift.model import BREAKING, NON_BREAKING, Change
+from tools.drift.model import Change, ChangeRecord
+from tools.drift.rules import classify
 from tools.errors import ToolError
 from tools.manifest import Provider
+from tools.openapi_terms import HTTP_METHODS
 from tools.overlay import ActionResult, Overlay, load_overlay
 from tools.overlay_apply import apply_overlay
 
 # `$['paths']['/pets/{id}']['get']...`: the operation an overlay action customizes.
 _OPERATION = re.compile(r"^\$\['paths'\]\['((?:[^'\\]|\\.)*)'\]\['([a-z]+)'\]")
-_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 _SHOWN = 5
 
 
@@ -51,7 +52,7 @@ def apply_non_strict(
 def _operation(matched: list[str]) -> tuple[str | None, str | None]:
     for path in matched:
         found = _OPERATION.match(path)
-        if found and found.group(2) in _METHODS:
+        if found and found.group(2) in HTTP_METHODS:
             return found.group(2).upper(), found.group(1).replace("\\'", "'")
     return None, None
 
@@ -81,19 +82,21 @@ def _compare(provider: Provider, old: ActionResult, new: ActionResult) -> Change
         "new_matched": new.matched,
     }
     if not new.matched:
-        return Change(
-            kind="overlay-dead",
-            severity=BREAKING,
-            method=method,
-            path=path,
-            detail=(
-                f"{where}: target {old.target!r}{about} selected {_listing(old.matched)} in the "
-                "pinned spec and selects nothing in the new one, so the next regen fails "
-                "(overlays apply strictly): update the overlay to what the new spec calls it."
-            ),
-            part="overlay",
-            location=where,
-            extra=extra,
+        return classify(
+            ChangeRecord(
+                kind="overlay-dead",
+                method=method,
+                path=path,
+                detail=(
+                    f"{where}: target {old.target!r}{about} selected {_listing(old.matched)} "
+                    "in the pinned spec and selects nothing in the new one, so the next regen "
+                    "fails (overlays apply strictly): update the overlay to what the new spec "
+                    "calls it."
+                ),
+                part="overlay",
+                location=where,
+                extra=extra,
+            )
         )
     gone = [p for p in old.matched if p not in new.matched]
     added = [p for p in new.matched if p not in old.matched]
@@ -105,34 +108,36 @@ def _compare(provider: Provider, old: ActionResult, new: ActionResult) -> Change
         )
         if part
     )
-    return Change(
-        kind="overlay-selection-changed",
-        severity=NON_BREAKING,
-        method=method,
-        path=path,
-        detail=(
-            f"{where}: target {old.target!r}{about} selects {len(new.matched)} node(s) instead "
-            f"of {len(old.matched)} ({what}). Check that the action still does what its "
-            "description says."
-        ),
-        part="overlay",
-        location=where,
-        extra=extra,
+    return classify(
+        ChangeRecord(
+            kind="overlay-selection-changed",
+            method=method,
+            path=path,
+            detail=(
+                f"{where}: target {old.target!r}{about} selects {len(new.matched)} node(s) instead "
+                f"of {len(old.matched)} ({what}). Check that the action still does what its "
+                "description says."
+            ),
+            part="overlay",
+            location=where,
+            extra=extra,
+        )
     )
 
 
 def _failed(provider: Provider, path: Path, index: int, error: ToolError) -> Change:
     where = f"{provider.rel(path)}#{index}"
     message = str(error).replace(str(path), provider.rel(path))
-    return Change(
-        kind="overlay-error",
-        severity=BREAKING,
-        method=None,
-        path=None,
-        detail=f"{where} fails on the new spec, so the next regen fails: {message}",
-        part="overlay",
-        location=where,
-        extra={"overlay": provider.rel(path), "index": index, "error": message},
+    return classify(
+        ChangeRecord(
+            kind="overlay-error",
+            method=None,
+            path=None,
+            detail=f"{where} fails on the new spec, so the next regen fails: {message}",
+            part="overlay",
+            location=where,
+            extra={"overlay": provider.rel(path), "index": index, "error": message},
+        )
     )
 
 

@@ -20,8 +20,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.drift.spec_diff import HTTP_METHODS, Operation, iter_operations, normalize_path
+from tools.drift.operations import Operation, iter_operations, normalize_path
 from tools.errors import ToolError, describe
+from tools.openapi_terms import HTTP_METHODS
 from tools.pointers import parse_json_pointer
 from tools.validate import problems
 
