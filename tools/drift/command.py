@@ -122,6 +122,28 @@ def _update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _drift_rules(args: argparse.Namespace) -> int:
+    from tools.documents import write_atomic
+    from tools.drift.rules_doc import COMMAND, DOC, render_doc, stale_sections
+
+    text = DOC.read_text(encoding="utf-8")
+    stale = stale_sections(text)
+    if args.check:
+        if stale:
+            print(
+                f"{DOC.name}: the tables of kinds ({', '.join(stale)}) differ from the rule "
+                f"registry (tools/drift/rules.py); run `{COMMAND}`.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{DOC.name}: the tables of kinds match the rule registry")
+        return 0
+    if stale:
+        write_atomic(DOC, render_doc(text))
+    print(f"{DOC.name}: {'rewrote ' + ', '.join(stale) if stale else 'already up to date'}")
+    return 0
+
+
 def _slice(args: argparse.Namespace) -> int:
     from tools.documents import dump_yaml, write_atomic
     from tools.drift.compare import validation_warnings
@@ -164,6 +186,17 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     drift.add_argument("-o", "--output", type=Path, help="write the report here (atomically)")
     _fetch_options(drift)
     drift.set_defaults(handler=_drift)
+
+    rules = sub.add_parser(
+        "drift-rules",
+        help="render docs/drift.md's tables of kinds from the drift rule registry",
+        description=(
+            "Rewrite the generated tables of docs/drift.md from tools/drift/rules.py; with "
+            "--check, only exit 1 when they are stale."
+        ),
+    )
+    rules.add_argument("--check", action="store_true", help="write nothing; exit 1 if stale")
+    rules.set_defaults(handler=_drift_rules)
 
     update = sub.add_parser(
         "update",
