@@ -1,9 +1,11 @@
-"""`pip install .` gives every generated package in the manifest and image_classify, typed."""
+"""`pip install .` gives every generated package in the manifest and image_classify, typed;
+the sdist holds what that build needs."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -12,25 +14,19 @@ from tools.manifest import load_providers
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_wheel_contains_every_package_with_py_typed(tmp_path: Path) -> None:
+def _wheel(source: Path, out: Path) -> zipfile.ZipFile:
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
+        [*pip, "-w", str(out), str(source)],
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("image_classify_sdk-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    (wheel,) = out.glob("image_classify_sdk-*.whl")
+    return zipfile.ZipFile(wheel)
+
+
+def test_wheel_contains_every_package_with_py_typed(tmp_path: Path) -> None:
+    names = set(_wheel(ROOT, tmp_path).namelist())
     assert "image_classify/py.typed" in names
     assert "image_classify/providers.toml" in names
     for provider in load_providers().values():
@@ -46,3 +42,21 @@ def test_wheel_contains_every_package_with_py_typed(tmp_path: Path) -> None:
     # Installed as top-level packages, not under generated/; no pipeline code shipped.
     assert not any(n.startswith(("generated/", "tools/", "tests/")) for n in names)
     assert not any("__pycache__" in n for n in names)
+
+
+def test_the_sdist_builds_the_same_packages_and_ships_no_tests(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-c", "import sys; from hatchling.build import build_sdist as b; "
+         "print(b(sys.argv[1]))", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )  # fmt: skip
+    with tarfile.open(tmp_path / built.stdout.strip()) as archive:
+        archive.extractall(tmp_path / "src", filter="data")
+        tops = {name.split("/")[1] for name in archive.getnames() if "/" in name}
+    assert not tops & {"tests", "tools"}, tops
+    (source,) = (tmp_path / "src").iterdir()
+    tops = {name.split("/")[0] for name in _wheel(source, tmp_path / "wheel").namelist()}
+    assert {p.package for p in load_providers().values()} | {"image_classify"} <= tops
