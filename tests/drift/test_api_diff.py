@@ -70,12 +70,12 @@ def test_a_renamed_query_parameter_renames_the_function_parameter(
     drift_of: Callable[..., list[Change]],
 ) -> None:
     changes = drift_of(lambda text: text.replace("name: stroke\n", "name: stroke_width\n"))
-    renamed = by_kind(changes, "python-parameter-renamed")
-    assert sorted(c.location or "" for c in renamed) == sorted(
-        f"{API}.{function}(stroke)" for function in ENDPOINTS
-    )
-    assert {(c.extra["old"], c.extra["new"]) for c in renamed} == {("stroke", "stroke_width")}
-    assert all(c.severity == BREAKING for c in renamed)
+    # One change for the endpoint's four functions (sync, sync_detailed, asyncio, ...).
+    [renamed] = by_kind(changes, "python-parameter-renamed")
+    assert renamed.location == f"{API}.{{{','.join(ENDPOINTS)}}}(stroke)"
+    assert renamed.extra == {"old": "stroke", "new": "stroke_width", "functions": list(ENDPOINTS)}
+    assert f"of {API}.{{{','.join(ENDPOINTS)}}} is now called" in renamed.detail
+    assert renamed.severity == BREAKING
     assert not by_kind(changes, "python-parameter-removed")
 
 
@@ -134,7 +134,8 @@ def test_a_new_optional_parameter_is_only_an_addition(
     assert changes, "a new parameter changes the API"
     assert {c.kind for c in changes} == {"python-added"}
     assert {c.severity for c in changes} == {NON_BREAKING}
-    assert {c.location for c in changes} == {f"{API}.{f}(overlap)" for f in ENDPOINTS}
+    [added] = changes  # the four functions of the endpoint, as one change
+    assert added.location == f"{API}.{{{','.join(ENDPOINTS)}}}(overlap)"
 
 
 def test_a_spec_that_cannot_be_generated_is_a_breaking_finding(
@@ -195,3 +196,35 @@ def test_positional_rename_required_parameter_and_return_type(tmp_path: Path) ->
         ("python-type-changed", "pkg.Result.score"),
         ("python-added", "pkg.Extra"),
     }
+
+
+def test_the_variants_of_an_endpoint_are_one_change_where_they_change_alike(
+    tmp_path: Path,
+) -> None:
+    def endpoint(parameter: str, result: str) -> str:
+        return "\n".join(
+            f"def {name}(*, {parameter}: int) -> {kind}: ..."
+            for name, kind in (
+                ("sync", result),
+                ("sync_detailed", f"list[{result}]"),
+                ("asyncio", result),
+                ("asyncio_detailed", f"list[{result}]"),
+            )
+        )
+
+    old = package(tmp_path / "old", endpoint("stroke", "str"))
+    new = package(tmp_path / "new", endpoint("stroke_width", "bytes"))
+    found = {(c.kind, c.location): c for c in api_changes("pkg", old, new)}
+    assert set(found) == {
+        ("python-parameter-renamed", "pkg.{sync,sync_detailed,asyncio,asyncio_detailed}(stroke)"),
+        # The plain and the detailed functions return different types: two changes.
+        ("python-type-changed", "pkg.{sync,asyncio}"),
+        ("python-type-changed", "pkg.{sync_detailed,asyncio_detailed}"),
+    }
+    detailed = found[("python-type-changed", "pkg.{sync_detailed,asyncio_detailed}")]
+    assert (detailed.extra["old"], detailed.extra["new"]) == ("list[str]", "list[bytes]")
+    assert detailed.extra["functions"] == ["sync_detailed", "asyncio_detailed"]
+    assert detailed.detail == (
+        "the type of the return value of pkg.{sync_detailed,asyncio_detailed} changed from "
+        "list[str] to list[bytes]."
+    )

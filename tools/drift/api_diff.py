@@ -4,7 +4,8 @@ The committed package (generated/<package>) and the one generated from the new s
 loaded with griffe (static analysis, nothing is imported). griffe's
 `find_breaking_changes` finds removed objects and parameters, parameters that became
 required or moved, and changed defaults. It does not compare type annotations or report
-additions, and it sees a renamed parameter as a removal; `_Walk` adds those.
+additions, and it sees a renamed parameter as a removal; `_Walk` adds those. The same
+change of an endpoint's sync/asyncio variants is one change (tools/drift/api_variants.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import griffe
 
+from tools.drift.api_variants import group_variants
 from tools.drift.fetch import Source
 from tools.drift.model import BREAKING, Change, ChangeRecord, Part
 from tools.drift.rules import classify
@@ -282,6 +284,8 @@ def api_changes(package: str, old_root: Path, new_root: Path) -> list[Change]:
             continue
         found.append(_breakage_change(breakage))
     found += walk.changes
+    # The four functions of one endpoint change together: one line each change.
+    found = group_variants(found)
     return sorted(found, key=lambda c: (c.severity != BREAKING, c.location or ""))
 
 
