@@ -11,13 +11,15 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.project_copy import ProjectCopy
+from tests.project_copy import ROOT, ProjectCopy
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -63,8 +65,18 @@ def update_failing_at(project: ProjectCopy, label: str, *args: str) -> ProjectCo
     return ProjectCopy.Result(done.returncode, done.stdout, done.stderr)
 
 
-def test_update_pins_regenerates_locks_and_logs(project: ProjectCopy, new_spec: Path) -> None:
+def version_in(path: Path) -> str:
+    found = re.search(r'^(?:__version__|version) = "([^"]*)"', path.read_text(), re.MULTILINE)
+    assert found is not None, path
+    return found[1]
+
+
+def test_update_pins_regenerates_locks_and_logs(
+    project: ProjectCopy, new_spec: Path, tmp_path: Path
+) -> None:
     old_bytes = (project.root / "specs/roboflow.yaml").read_bytes()
+    before_version = tmp_path / "_version.py"
+    before_version.write_bytes((project.root / "image_classify/_version.py").read_bytes())
     before = tree(project.root)
     result = project.tools("update", "roboflow", str(new_spec))
     assert result.returncode == 0, result.output
@@ -86,11 +98,23 @@ def test_update_pins_regenerates_locks_and_logs(project: ProjectCopy, new_spec: 
     # The four functions of the endpoint (sync, asyncio, ...) are one change.
     assert "breaking" in changelog and "python-parameter-renamed 1" in changelog
 
+    # A breaking change of the Python API: a major bump, where the copy holds the version
+    # (it has no pyproject.toml; test_update_bumps_the_version_in_every_file has one).
+    old_version = version_in(before_version)
+    new_version = f"{int(old_version.split('.')[0]) + 1}.0.0"
+    assert version_in(project.root / "image_classify/_version.py") == new_version
+    assert (
+        f"- version: {old_version} -> {new_version} (major: a breaking change of the Python "
+        "API; in image_classify/_version.py)"
+    ) in changelog
+    assert f"roboflow: version {old_version} -> {new_version}" in result.stdout
+
     changed = {k for k in tree(project.root) if before.get(k) != tree(project.root).get(k)}
     assert changed <= {
         "specs/roboflow.yaml",
         "generation.lock.json",
         "CHANGELOG/roboflow.md",
+        "image_classify/_version.py",
         *(k for k in tree(project.root) if k.startswith("generated/roboflow_client/")),
     }
     assert not [k for k in tree(project.root) if k.startswith(".build/")]
@@ -130,13 +154,14 @@ def test_the_pinned_spec_again_changes_nothing(project: ProjectCopy) -> None:
         "aside:generated/roboflow_client",
         "install:generated/roboflow_client",
         "install:generation.lock.json",
+        "install:image_classify/_version.py",
         "install:CHANGELOG/roboflow.md",
     ],
 )
 def test_a_failure_midway_restores_everything(
     project: ProjectCopy, new_spec: Path, label: str
 ) -> None:
-    """Installs go spec, generated package, lock, changelog; one rename of them fails."""
+    """Installs go spec, generated package, lock, version, changelog; one of them fails."""
     before = tree(project.root)
     result = update_failing_at(project, label, "update", "roboflow", str(new_spec))
     assert result.returncode == 1, result.output
@@ -168,3 +193,44 @@ def test_another_providers_spec_is_refused(project: ProjectCopy) -> None:
     assert result.returncode == 1
     assert "the pinned spec of roboflow (specs/roboflow.yaml)" in result.stderr
     assert tree(project.root) == before
+
+
+def test_update_bumps_the_version_in_every_file(project: ProjectCopy, tmp_path: Path) -> None:
+    """An optional parameter added: an addition to the Python API, a minor bump, written to
+    pyproject.toml and image_classify/_version.py alike (the copy gets a pyproject.toml)."""
+    shutil.copy2(ROOT / "pyproject.toml", project.root / "pyproject.toml")
+    pyproject = (project.root / "pyproject.toml").read_text(encoding="utf-8")
+    old_version = version_in(project.root / "image_classify/_version.py")
+    assert version_in(project.root / "pyproject.toml") == old_version
+    major, minor, _patch = old_version.split(".")
+    new_version = f"{major}.{int(minor) + 1}.0"
+    text = (project.root / "specs/roboflow.yaml").read_text(encoding="utf-8")
+    new = tmp_path / "roboflow-new.yaml"
+    new.write_text(
+        text.replace(
+            '        - $ref: "#/components/parameters/Stroke"\n',
+            '        - $ref: "#/components/parameters/Stroke"\n'
+            '        - $ref: "#/components/parameters/Overlap"\n',
+        ).replace(
+            "  headers:\n",
+            "    Overlap:\n      name: overlap\n      in: query\n      required: false\n"
+            "      schema:\n        type: number\n  headers:\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = project.tools("update", "roboflow", str(new))
+    assert result.returncode == 0, result.output
+    assert version_in(project.root / "pyproject.toml") == new_version
+    assert version_in(project.root / "image_classify/_version.py") == new_version
+    # Only the version line of pyproject.toml changed.
+    assert (project.root / "pyproject.toml").read_text(encoding="utf-8") == pyproject.replace(
+        f'version = "{old_version}"', f'version = "{new_version}"', 1
+    )
+    said = (
+        f"{old_version} -> {new_version} (minor: additions to the Python API; in "
+        "pyproject.toml, image_classify/_version.py)"
+    )
+    assert f"roboflow: version {said}" in result.stdout
+    changelog = (project.root / "CHANGELOG/roboflow.md").read_text(encoding="utf-8")
+    assert f"- version: {said}" in changelog

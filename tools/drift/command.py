@@ -102,6 +102,7 @@ def _drift(args: argparse.Namespace) -> int:
 def _update(args: argparse.Namespace) -> int:
     from tools.drift.fetch import load_source
     from tools.drift.update import summary, update
+    from tools.manifest import ROOT
 
     source = load_source(args.new, max_bytes=args.max_bytes, timeout=args.timeout)
     done = update(args.provider, source)
@@ -119,6 +120,8 @@ def _update(args: argparse.Namespace) -> int:
         f"updated generation.lock.json and {provider.rel(done.changelog)}"
     )
     print(f"{provider.key}: drift: {summary(done.report)}")
+    if done.version is not None:
+        print(f"{provider.key}: version {done.version.describe(ROOT)}")
     return 0
 
 

@@ -2,9 +2,11 @@
 
 Everything is prepared before anything is touched: the new spec's bytes, its effective
 spec (overlays strictly: a dead overlay stops here), the generated package (in scratch),
-the new lock and the new changelog. Only then are the four written, by rename, as one
-transaction (tools.transaction): a failure puts all of them back at once, a kill at any
-moment leaves a journal from which the next command puts them back.
+the new lock, the project version bumped as drift's findings call for
+(tools/drift/version_bump.py) and the new changelog, which records the bump. Only then
+are they written, by rename, as one transaction (tools.transaction): a failure puts all
+of them back at once, a kill at any moment leaves a journal from which the next command
+puts them back.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tools.drift.compare import pinned_source, spec_and_overlay_drift
 from tools.drift.fetch import Source
 from tools.drift.model import BREAKING, DriftReport
 from tools.drift.staging import generate_staged, pinned_bytes, scratch_folder, stage_spec
+from tools.drift.version_bump import VERSION_FILES, VersionBump, plan_version_bump
 from tools.effective import Effective
 from tools.manifest import ROOT, Provider, select
 from tools.transaction import Transaction, exclusive, recover, writable
@@ -35,6 +38,7 @@ class Updated:
     new_sha256: str
     report: DriftReport | None  # None: the new spec is the pinned one, nothing was written
     changelog: Path
+    version: VersionBump | None = None  # None: nothing written, or no file holds a version
 
 
 def _sha(data: bytes) -> str:
@@ -66,7 +70,13 @@ def summary(report: DriftReport) -> str:
 
 
 def _changelog_text(
-    path: Path, provider: Provider, source: Source, old_sha: str, new_sha: str, report: DriftReport
+    path: Path,
+    provider: Provider,
+    source: Source,
+    old_sha: str,
+    new_sha: str,
+    report: DriftReport,
+    version: VersionBump | None,
 ) -> str:
     if path.exists():
         text = path.read_text(encoding="utf-8")
@@ -84,7 +94,9 @@ def _changelog_text(
         f"\n## {dt.date.today().isoformat()}: {provider.rel(provider.spec)}\n\n"
         f"- source: {source.label}\n"
         f"- sha256: `{old_sha}` -> `{new_sha}`\n"
-        f"- drift: {summary(report)}\n" + (f"- breaking: {breaking}\n" if breaking else "")
+        f"- drift: {summary(report)}\n"
+        + (f"- breaking: {breaking}\n" if breaking else "")
+        + (f"- version: {version.describe(ROOT)}\n" if version is not None else "")
     )
 
 
@@ -97,7 +109,8 @@ def update(key: str, source: Source) -> Updated:
     old_sha, new_sha = _sha(old.data), _sha(new_bytes)
     if new_bytes == old.data:
         return Updated(provider, old_sha, new_sha, None, changelog)
-    for target in (provider.spec, lock.LOCK, changelog):  # fail before generating
+    versions = [ROOT / name for name, _ in VERSION_FILES if (ROOT / name).is_file()]
+    for target in (provider.spec, lock.LOCK, *versions, changelog):  # fail before generating
         writable(target, "update")
     report = spec_and_overlay_drift(provider, old, source)  # also refuses another API's spec
     with scratch_folder(f"update-{provider.key}-") as folder:
@@ -108,11 +121,16 @@ def update(key: str, source: Source) -> Updated:
         )
         with exclusive():  # read the lock and changelog as they are at commit time
             lock_text = _lock_text(provider, effective, package_dir)
-            log_text = _changelog_text(changelog, provider, source, old_sha, new_sha, report)
+            version = plan_version_bump(ROOT, report)
+            log_text = _changelog_text(
+                changelog, provider, source, old_sha, new_sha, report, version
+            )
             transaction = Transaction(folder, "update")
             transaction.add_file(provider.spec, new_bytes)
             transaction.add_tree(provider.package_dir, package_dir)
             transaction.add_file(lock.LOCK, lock_text.encode())
+            for path, text in (version.files if version is not None else {}).items():
+                transaction.add_file(path, text.encode())
             transaction.add_file(changelog, log_text.encode())
             transaction.commit()
-    return Updated(provider, old_sha, new_sha, report, changelog)
+    return Updated(provider, old_sha, new_sha, report, changelog, version)
