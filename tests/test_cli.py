@@ -197,8 +197,9 @@ def test_mock_session_prints_its_urls_and_stops_when_stdin_closes() -> None:
     )
     assert session.stdout is not None and session.stdin is not None
     try:
-        line = json.loads(session.stdout.readline())
-        assert line == {"urls": {"huggingface": "http://127.0.0.1:4013"}}
+        first = session.stdout.readline()
+        assert first, session.stderr.read().decode() if session.stderr else ""  # e.g. port busy
+        assert json.loads(first) == {"urls": {"huggingface": "http://127.0.0.1:4013"}}
         assert prism_pids("--port 4013 ")
     finally:
         session.stdin.close()
