@@ -32,6 +32,7 @@ ENGINES = (
     "schema_compare.py",
     "overlay_drift.py",
     "api_diff.py",
+    "our_code.py",
 )
 # The one emit site whose kind is computed: each of griffe's breakages.
 DYNAMIC_KINDS = {("api_diff.py", "griffe_kind")}

@@ -19,6 +19,7 @@ import griffe
 from tools.drift.api_variants import group_variants
 from tools.drift.fetch import Source
 from tools.drift.model import BREAKING, Change, ChangeRecord, Part
+from tools.drift.our_code import our_code_changes
 from tools.drift.rules import classify
 from tools.drift.staging import scratch_folder, staged_client
 from tools.errors import ToolError
@@ -307,4 +308,5 @@ def python_api_drift(provider: Provider, source: Source) -> list[Change]:
                     error=str(exc),
                 )
             ]
-        return api_changes(provider.package, provider.package_dir.parent, package_dir.parent)
+        changes = api_changes(provider.package, provider.package_dir.parent, package_dir.parent)
+        return changes + our_code_changes(provider, changes, package_dir.parent, folder)

@@ -85,6 +85,21 @@ PART_RULES: tuple[Rule, ...] = (
         "annotations, our walk does",
     ),
     Rule(
+        "python-our-code-breaks",
+        PYTHON_API,
+        "image_classify/ type-checked (mypy --strict) against the new client",
+        ALWAYS_BREAKING,
+        "a line of the runtime or an adapter that no longer type-checks (file:line)",
+    ),
+    Rule(
+        "python-our-code-uses",
+        PYTHON_API,
+        "the modules of image_classify/ that import the client, searched for a gone name",
+        ALWAYS_BREAKING,
+        "a line of the runtime or an adapter that passes a removed or renamed parameter "
+        "(a dict key mypy cannot check) or uses a removed object (file:line)",
+    ),
+    Rule(
         "python-added",
         PYTHON_API,
         _PYTHON,

@@ -22,6 +22,7 @@ from tools.drift.api_diff import api_changes
 from tools.drift.compare import pinned_source, spec_and_overlay_drift
 from tools.drift.fetch import Source
 from tools.drift.model import BREAKING, DriftReport
+from tools.drift.our_code import our_code_changes
 from tools.drift.staging import generate_staged, pinned_bytes, scratch_folder, stage_spec
 from tools.drift.version_bump import VERSION_FILES, VersionBump, plan_version_bump
 from tools.effective import Effective
@@ -116,9 +117,8 @@ def update(key: str, source: Source) -> Updated:
     with scratch_folder(f"update-{provider.key}-") as folder:
         staged = stage_spec(provider, new_bytes, folder)
         effective, package_dir = generate_staged(staged, folder, source.label)
-        report.changes += api_changes(
-            provider.package, provider.package_dir.parent, package_dir.parent
-        )
+        api = api_changes(provider.package, provider.package_dir.parent, package_dir.parent)
+        report.changes += api + our_code_changes(provider, api, package_dir.parent, folder)
         with exclusive():  # read the lock and changelog as they are at commit time
             lock_text = _lock_text(provider, effective, package_dir)
             version = plan_version_bump(ROOT, report)
