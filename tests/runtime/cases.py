@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.contract.test_documented_responses import valid_case
 from tests.contract.typed_call import Operation, call_kwargs, load_operations
+from tools.bench.cases import media_example
 
 
 @functools.cache
@@ -33,16 +34,6 @@ def fresh_kwargs(operation: Operation) -> dict[str, Any]:
     return call_kwargs(operation, valid_case(operation))
 
 
-def _example(media: dict[str, Any]) -> Any:
-    if "example" in media:
-        return media["example"]
-    for example in (media.get("examples") or {}).values():
-        if isinstance(example, dict) and "value" in example:
-            return example["value"]
-    schema = media.get("schema") or {}
-    return schema.get("example")
-
-
 def documented_statuses(operation: Operation) -> list[str]:
     return [str(key) for key in operation.definition.get("responses", {})]
 
@@ -53,7 +44,7 @@ def documented_body(operation: Operation, status: str) -> bytes | None:
     media = (response.get("content") or {}).get("application/json")
     if media is None:
         return None
-    value = _example(media)
+    value = media_example(media)
     return None if value is None else json.dumps(value).encode()
 
 

@@ -127,7 +127,9 @@ def provider_cases() -> list[Case]:
     return list(first.values())
 
 
-def _example(media: dict[str, Any]) -> Any:
+def media_example(media: dict[str, Any]) -> Any:
+    """A media type's documented example: `example`, the first `examples` value, or its
+    schema's `example`."""
     if "example" in media:
         return media["example"]
     for example in (media.get("examples") or {}).values():
@@ -155,7 +157,7 @@ def routes(provider: str) -> tuple[Route, ...]:
             media = ((response or {}).get("content") or {}).get("application/json")
             if not str(status).startswith("2") or media is None:
                 continue
-            value = _example(media)
+            value = media_example(media)
             if value is None:
                 continue
             literal = PATH_PARAMETER.split(base_path + path)[::2]  # names at odd places
