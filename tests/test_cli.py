@@ -17,14 +17,9 @@ from image_classify._providers import providers
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "sample.jpg"
 PROVIDERS = tuple(providers())  # every provider in the manifest, in its order
-CREDENTIAL_VARS = (
-    "EDGE_IMPULSE_API_KEY",
-    "IMG_PROCESSING_API_KEY",
-    "ROBOFLOW_API_KEY",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "CLOUDFLARE_API_TOKEN",
-    "CLOUDFLARE_ACCOUNT_ID",
+# Every variable a provider reads its credentials from, per the manifest.
+CREDENTIAL_VARS = frozenset(
+    name for info in providers().values() for name in (*info.auth.env, *info.auth.extra_env)
 )
 
 

@@ -1,4 +1,5 @@
-"""classify() and aclassify() end to end against the Prism mocks, for all five providers."""
+"""classify() and aclassify() end to end against the Prism mocks, for every provider
+of the manifest."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """A Schemathesis run (`st run`) of each effective spec against its Prism mock.
 
-Configured in the checked-in schemathesis.toml (exclusions there are scoped to
-operations and explained); each run writes a JUnit XML report under
-reports/schemathesis/PROVIDER/.
+Configured in the checked-in schemathesis.toml (the two limits every Prism mock has are
+set once at the top; the rest are scoped to operations; each is explained); each run
+writes a JUnit XML report under reports/schemathesis/PROVIDER/.
 """
 
 from __future__ import annotations

@@ -13,17 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from image_classify._providers import providers
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = str(ROOT / "samples" / "sample.jpg")
 KEY = "hf_cli_corpus_key_81c2"
-CREDENTIALS = (
-    "EDGE_IMPULSE_API_KEY",
-    "IMG_PROCESSING_API_KEY",
-    "ROBOFLOW_API_KEY",
-    "HF_TOKEN",
-    "HUGGING_FACE_HUB_TOKEN",
-    "CLOUDFLARE_API_TOKEN",
-    "CLOUDFLARE_ACCOUNT_ID",
+CREDENTIALS = frozenset(
+    name for info in providers().values() for name in (*info.auth.env, *info.auth.extra_env)
 )
 
 
