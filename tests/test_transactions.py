@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pytest
 
+import tools.scratch as scratch
 import tools.transaction as transaction
 from tests.project_copy import ROOT, ProjectCopy
 from tools import lock
@@ -108,7 +109,8 @@ CHILD = textwrap.dedent(
     from pathlib import Path
 
     sys.path.insert(0, sys.argv[2])
-    from tools.transaction import Transaction, scratch
+    from tools.scratch import scratch
+    from tools.transaction import Transaction
 
     root = Path(sys.argv[1])
     with scratch("update-x-", root / ".build") as work:
@@ -248,7 +250,7 @@ def test_a_failing_step_restores_everything_in_process(
     before = small_project(root)
     build = root / ".build"
     monkeypatch.setattr(transaction, "_FAIL_AT", f"{label}:ENOSPC")
-    with pytest.raises(ToolError) as raised, transaction.scratch("regen-", build) as work:
+    with pytest.raises(ToolError) as raised, scratch.scratch("regen-", build) as work:
         (work / "tree").mkdir()
         (work / "tree" / "module.py").write_text("new\n")
         step = transaction.Transaction(work, "regen")
@@ -285,7 +287,7 @@ def test_a_failed_rollback_keeps_the_journal_for_the_next_command(
     monkeypatch.setattr(os, "rename", rename)
     with (
         pytest.raises(ToolError, match="finishes the rollback"),
-        transaction.scratch("regen-", build) as work,
+        scratch.scratch("regen-", build) as work,
     ):
         (work / "tree").mkdir()
         step = transaction.Transaction(work, "regen")
@@ -313,7 +315,7 @@ def test_scratch_of_a_live_process_stays_and_old_unowned_scratch_goes(tmp_path: 
         (legacy / "file").write_text("x")
     hours_ago = time.time() - 2 * 3600
     os.utime(old, (hours_ago, hours_ago))
-    with transaction.scratch("drift-", build) as live:
+    with scratch.scratch("drift-", build) as live:
         said = transaction.recover(build)
         assert live.is_dir()
     assert said is not None and "update-old" in said
@@ -623,9 +625,9 @@ def test_a_child_given_the_owner_lock_keeps_a_killed_commands_scratch(tmp_path: 
         import os, subprocess, sys
         from pathlib import Path
         sys.path.insert(0, {str(ROOT)!r})
-        from tools import transaction
-        with transaction.scratch("regen-", Path({str(build)!r})) as folder:
-            fd = transaction.owner_fd(folder / "roboflow")
+        from tools import scratch
+        with scratch.scratch("regen-", Path({str(build)!r})) as folder:
+            fd = scratch.owner_fd(folder / "roboflow")
             assert fd is not None
             quiet = subprocess.DEVNULL  # not our pipes: the test reads them to EOF
             subprocess.Popen(["sleep", "3"], pass_fds=(fd,), stdout=quiet, stderr=quiet)
@@ -664,8 +666,8 @@ def test_the_generator_is_given_the_scratch_folders_owner_lock(
     build = tmp_path / ".build"
     build.mkdir()
     built = effective.build(select(["roboflow"])[0])
-    with transaction.scratch("regen-", build) as folder:
-        expected = transaction.owner_fd(folder)
+    with scratch.scratch("regen-", build) as folder:
+        expected = scratch.owner_fd(folder)
         with pytest.raises(RuntimeError):
             generate.run_generator(built, folder / "roboflow")
     assert expected is not None

@@ -19,8 +19,8 @@ from typing import Any
 
 from tools.effective import Effective
 from tools.errors import ToolError
+from tools.scratch import owner_fd
 from tools.templates import write_templates
-from tools.transaction import owner_fd
 
 # The generator formats its output with ruff. `--isolated` keeps the bytes independent of
 # where the scratch folder is (no config file is picked up) and `--no-cache` leaves no

@@ -23,7 +23,8 @@ from tools.examples import check_examples
 from tools.generate import run_generator
 from tools.lock_check import entry_problems
 from tools.manifest import ROOT, Provider, select
-from tools.transaction import Transaction, exclusive, recover, scratch, writable
+from tools.scratch import exclusive, scratch
+from tools.transaction import Transaction, recover, writable
 from tools.typecheck import Staged, typecheck
 
 Say = Callable[[str], None]

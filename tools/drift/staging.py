@@ -21,7 +21,7 @@ from tools.effective import BUILD, Effective, build
 from tools.errors import ToolError
 from tools.generate import run_generator
 from tools.manifest import Provider
-from tools.transaction import scratch
+from tools.scratch import scratch
 
 
 @contextmanager

@@ -27,7 +27,8 @@ from tools.drift.staging import generate_staged, pinned_bytes, scratch_folder, s
 from tools.drift.version_bump import VERSION_FILES, VersionBump, plan_version_bump
 from tools.effective import Effective
 from tools.manifest import ROOT, Provider, select
-from tools.transaction import Transaction, exclusive, recover, writable
+from tools.scratch import exclusive
+from tools.transaction import Transaction, recover, writable
 
 CHANGELOG = ROOT / "CHANGELOG"
 
