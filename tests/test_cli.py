@@ -181,7 +181,7 @@ def test_mock_outside_a_checkout_says_what_it_needs(tmp_path: Path) -> None:
 
 
 def test_mock_session_prints_its_urls_and_stops_when_stdin_closes() -> None:
-    from tools.mock import prism_pids
+    from tools.mock_server import prism_pids
 
     session = subprocess.Popen(
         [sys.executable, "-m", "tools", "mock-session", "huggingface"],

@@ -1,4 +1,4 @@
-"""The Prism mock supervisor (tools/mock.py) against real Prism processes.
+"""The Prism mock supervisor (tools/mock.py, tools/mock_server.py) against real Prism processes.
 
 Every test binds only 127.0.0.1 and stops what it starts, also when it fails: fleets and
 CLI processes are stopped by fixture finalizers, and any Prism still found afterwards
@@ -26,10 +26,11 @@ import httpx
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tools import mock
+from tools import mock, mock_server
 from tools.errors import ToolError
 from tools.manifest import Provider, select
-from tools.mock import MOCK_DIR, MockFleet, MockServer, prism_pids, running_mocks
+from tools.mock import MOCK_DIR, MockFleet, running_mocks
+from tools.mock_server import MockServer, prism_pids
 
 pytestmark = pytest.mark.contract
 
@@ -373,7 +374,7 @@ def test_killed_cli_leaves_no_orphans(cli: Callable[..., Cli]) -> None:
 def test_missing_prism_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(mock, "PRISM", tmp_path / "node_modules" / ".bin" / "prism")
+    monkeypatch.setattr(mock_server, "PRISM", tmp_path / "node_modules" / ".bin" / "prism")
     server = MockServer(on_free_port("roboflow"), tmp_path / "spec.yaml")
     with pytest.raises(ToolError, match=r"bash scripts/setup\.sh.*npm ci"):
         server.start()

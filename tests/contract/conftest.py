@@ -17,7 +17,8 @@ from collections.abc import Iterator
 import pytest
 
 from tools.manifest import ROOT, select
-from tools.mock import MockFleet, prism_pids
+from tools.mock import MockFleet
+from tools.mock_server import prism_pids
 
 SPEC_DIR = ROOT / ".build" / "contract-mocks"
 # Wall time of the contract suite: from starting the fleet to stopping it.
