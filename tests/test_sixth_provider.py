@@ -9,7 +9,7 @@ Prism mock, `image-classify --provider acme --mock` prints a table, and git list
 but the four files and the generated output.
 
 The copy reuses this checkout's virtualenv (sys.executable) and Prism (a node_modules
-link, as tools/mock.py finds it under the project root); nothing else is installed.
+link, as tools/mock_server.py finds it under the project root); nothing else is installed.
 """
 
 from __future__ import annotations
