@@ -13,7 +13,7 @@ import pytest
 
 from image_classify._classify import close_shared
 from image_classify._providers import providers
-from tests.runtime.loopback import loopback
+from tests.image_classify.loopback import loopback
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

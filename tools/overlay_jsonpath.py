@@ -3,7 +3,7 @@
 It is jsonpath_rfc9535's own, except that its `match()`/`search()` functions check,
 translate and compile each pattern once: the library does that on every call, i.e. for
 every node a descendant filter visits (about 180,000 on the 4 MB Cloudflare document).
-The answers are the library's (tests/test_overlay_regex_cache.py holds them side by side).
+The answers are the library's (tests/tools/test_overlay_regex_cache.py holds them side by side).
 """
 
 from __future__ import annotations

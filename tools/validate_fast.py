@@ -16,7 +16,7 @@ would. `default` values are checked by the reference's own validator classes. An
 the fast walk does not mirror (a remote or anchor `$ref`, an `$id`, a node of an
 unexpected shape, jsonschema-rs missing) gives None, and the caller asks the reference
 validator, so the answer is always the reference's answer. About 0.1 s instead of 7 s on
-that document; tests/test_validate_equivalence.py proves the two lists identical on the
+that document; tests/tools/test_validate_equivalence.py proves the two lists identical on the
 three real Cloudflare documents, on our five effective specs and on planted problems of
 every kind. Like the reference here, it computes each schema's property union once.
 """

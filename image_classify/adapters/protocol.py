@@ -3,8 +3,8 @@
 Adapters are modules, loaded by name from the manifest (`adapter_for`), so nothing ties a
 new one to the shape the runtime relies on. A module satisfies a Protocol structurally:
 `_: Adapter = image_classify.adapters.NAME` makes mypy check it, and `conformance_problems`
-checks the same members at run time (tests/test_adapters_protocol.py does both for every
-manifest entry).
+checks the same members at run time (tests/image_classify/adapters/
+test_adapters_protocol.py does both for every manifest entry).
 
 `boxes(raw)` is optional (only providers with bounding boxes define it), so it is not a
 Protocol member; `conformance_problems` checks its signature when it is there.

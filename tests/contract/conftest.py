@@ -26,7 +26,7 @@ _timing: dict[str, float] = {}
 
 
 # Package scope: the fleet is stopped when the contract tests are done, before other
-# tests (tests/test_mock.py) start Prism on the same manifest ports.
+# tests (tests/tools/test_mock.py) start Prism on the same manifest ports.
 @pytest.fixture(scope="package")
 def mock_fleet() -> Iterator[MockFleet]:
     only = [k for k in os.environ.get("CONTRACT_PROVIDERS", "").split(",") if k]

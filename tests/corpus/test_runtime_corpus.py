@@ -4,7 +4,7 @@ Each case is one bad thing a user or a server can do, and asserts what the user 
 typed exception, a message naming the argument, variable, file or JSON path, and the key
 nowhere (message, repr, the chained cause, the log at DEBUG). Hostile answers come from an
 httpx.MockTransport; those that need real sockets (dripping servers, a gzip bomb over TCP)
-are in tests/runtime/test_deadlines_and_size.py.
+are in tests/image_classify/test_deadlines_and_size.py.
 """
 
 from __future__ import annotations

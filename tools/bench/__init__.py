@@ -5,7 +5,7 @@ is a list of samples (one per repeated run: min, median and max are published) a
 it has a natural baseline, is the ratio of two timings taken in the same run, so that a
 noisy machine moves both. `tools.bench.harness` runs them, prints the table and writes
 docs/benchmarks.md. The test suite runs every benchmark once with `quick=True`
-(tests/test_benchmarks_smoke.py); no timing is asserted anywhere.
+(tests/tools/bench/test_benchmarks_smoke.py); no timing is asserted anywhere.
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ BENCHMARKS: dict[str, Benchmark] = {
                 "the same de-duplication, asks jsonschema-rs for each meta-check verdict (with "
                 "the reference's own format checker) and lets the reference's code word every "
                 "problem; anything it does not mirror falls back to the reference. "
-                "tests/test_validate_equivalence.py proves the lists identical on the three "
+                "tests/tools/test_validate_equivalence.py proves the lists identical on the three "
                 "Cloudflare documents, our five effective specs and planted problems.",
             ],
         ),

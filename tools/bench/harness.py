@@ -272,7 +272,7 @@ def markdown(results: list[Result], *, quick: bool, started: dt.datetime, comman
         "two timings (or a size) measured in the same run, so a busy machine moves both sides;",
         "min, median and max are over the repeated runs, and the verdict compares the median",
         "with the target. None of this is part of the test suite's pass/fail (a one-iteration",
-        "smoke run of each benchmark is: tests/test_benchmarks_smoke.py).",
+        "smoke run of each benchmark is: tests/tools/bench/test_benchmarks_smoke.py).",
         "",
     ]
     if quick:

@@ -3,7 +3,7 @@
 (tools/drift/rules.py).
 
 Each of griffe's BreakageKinds is one kind, `python-` and its name (api_diff.griffe_kind);
-tests/drift/test_rules.py checks that none of them is missing here.
+tests/tools/drift/test_rules.py checks that none of them is missing here.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ tools/drift/part_rules.py), and the rules for changes inside a schema
 The engines (tools/drift/spec_diff.py and the modules it uses, overlay_drift.py,
 api_diff.py) only find ChangeRecords; `classify` gives each its severity from here and
 refuses a kind that is not registered. docs/drift.md's tables of kinds are rendered from
-the registry (tools/drift/rules_doc.py); tests/drift/test_rules.py checks that every kind
+the registry (tools/drift/rules_doc.py); tests/tools/drift/test_rules.py checks that every kind
 the engines emit is registered.
 """
 

@@ -2,7 +2,7 @@
 
 The tables sit between `<!-- BEGIN rules:NAME ... -->` and `<!-- END rules:NAME -->`
 markers; `python -m tools drift-rules` rewrites them, `--check` only says whether they are
-stale (tests/drift/test_rules.py fails the same way). The prose around them stays
+stale (tests/tools/drift/test_rules.py fails the same way). The prose around them stays
 hand-written: what a severity means, how operations are matched, examples.
 """
 

@@ -21,7 +21,7 @@ from image_classify.adapters.protocol import conformance_problems
 from image_classify.errors import ImageClassifyError
 from tests.project_copy import ProjectCopy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 KEYS = sorted(providers())
 ONE_PIXEL_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

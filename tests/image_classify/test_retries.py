@@ -12,9 +12,9 @@ from image_classify import errors
 from image_classify._options import options_of, set_options
 from image_classify._retry import INITIAL_DELAY, JITTER, MAX_ADVISED_DELAY, MAX_DELAY
 from image_classify._retry_advice import retry_after_seconds
-from tests.runtime.cases import first_operations, success
-from tests.runtime.conftest import PROVIDERS, FakeClock, MakeApi, json_response
-from tests.runtime.helpers import run, run_detailed
+from tests.image_classify.cases import first_operations, success
+from tests.image_classify.conftest import PROVIDERS, FakeClock, MakeApi, json_response
+from tests.image_classify.helpers import run, run_detailed
 
 MODES = pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 

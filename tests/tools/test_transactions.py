@@ -376,7 +376,7 @@ def update_scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     done = copy(project.root, folder / "done")
     result = tools(done, *args)
     assert result.returncode == 0, result.output
-    # That it passes `regen --check` is tests/drift/test_update.py's first test.
+    # That it passes `regen --check` is tests/tools/drift/test_update.py's first test.
     before = state(project.root)
     return Scenario(project.root, args, before, state(done), {}, before)
 
@@ -553,7 +553,7 @@ def test_a_read_only_lock_is_refused_before_anything_is_done(
     assert state(root) == scenario.before
     assert leftovers(root) == []
     # As before, so with the scenario's edits undone, the committed tree (which passes
-    # `regen --check`: tests/test_regen.py) byte for byte.
+    # `regen --check`: tests/tools/test_regen.py) byte for byte.
     restore(scenario, root)
     assert state(root) == scenario.original
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.drift.conftest import RESNET
+from tests.tools.drift.conftest import RESNET
 from tools.documents import load_document
 from tools.drift.model import BREAKING, NON_BREAKING
 from tools.drift.slice import Slice, slice_operations

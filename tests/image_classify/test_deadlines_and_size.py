@@ -22,7 +22,7 @@ from image_classify import (
     Classifier,
     ResponseTooLargeError,
 )
-from tests.runtime.hostile import drip, head, hostile, send
+from tests.image_classify.hostile import drip, head, hostile, send
 
 IMAGE = (Path(__file__).resolve().parents[2] / "samples" / "sample.jpg").read_bytes()
 KEY = "sk-deadline-test-key-5150"

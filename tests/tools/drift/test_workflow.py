@@ -23,7 +23,7 @@ from tools.cli import build_parser, main
 from tools.manifest import load_providers
 from tools.upstream import upstreams
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WORKFLOW = ROOT / ".github/workflows/upstream-drift.yml"
 
 

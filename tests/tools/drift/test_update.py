@@ -2,7 +2,7 @@
 
 Each test runs in a copy of the project. The atomicity tests make one rename of the
 commit fail through the test hook IMAGE_CLASSIFY_TOOLS_FAIL_AT (tools/transaction.py);
-tests/test_transactions.py kills the command at each step instead.
+tests/tools/test_transactions.py kills the command at each step instead.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pytest
 import image_classify
 from image_classify import AsyncClassifier, Classifier
 from image_classify._classify import close_shared
-from tests.runtime.loopback import loopback
+from tests.image_classify.loopback import loopback
 
 IMAGE = (Path(__file__).resolve().parents[2] / "samples" / "sample.jpg").read_bytes()
 KEY = "sk-connections-test-key-9d2e"

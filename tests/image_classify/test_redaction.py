@@ -18,9 +18,9 @@ from image_classify._call import acall_detailed, call
 from image_classify._logs import LOGGER_NAME
 from image_classify._options import options_of
 from image_classify._redaction import redact, redact_headers
-from tests.runtime.cases import first_operations, success
-from tests.runtime.conftest import KEY, PROVIDERS, MakeApi, json_response
-from tests.runtime.helpers import arguments, run_detailed
+from tests.image_classify.cases import first_operations, success
+from tests.image_classify.conftest import KEY, PROVIDERS, MakeApi, json_response
+from tests.image_classify.helpers import arguments, run_detailed
 
 
 @pytest.fixture

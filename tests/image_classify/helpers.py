@@ -7,8 +7,8 @@ from typing import Any
 
 from image_classify._call import acall, acall_detailed, call, call_detailed
 from image_classify._responses import APIResponse
-from tests.runtime.cases import first_operations, fresh_kwargs
-from tests.runtime.conftest import Api
+from tests.image_classify.cases import first_operations, fresh_kwargs
+from tests.image_classify.conftest import Api
 
 
 def arguments(api: Api) -> dict[str, Any]:

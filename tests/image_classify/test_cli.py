@@ -14,7 +14,7 @@ import pytest
 from image_classify import ClassificationResult
 from image_classify._providers import providers
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "sample.jpg"
 PROVIDERS = tuple(providers())  # every provider in the manifest, in its order
 # Every variable a provider reads its credentials from, per the manifest.

@@ -14,7 +14,7 @@ import pytest
 import image_classify
 from image_classify._options import set_options
 from image_classify._providers import providers
-from tests.runtime.cases import first_operations
+from tests.image_classify.cases import first_operations
 
 KEY = "sk-runtime-test-key-7f3a9c1e5b"
 PROVIDERS = list(providers())

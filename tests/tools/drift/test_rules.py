@@ -13,7 +13,7 @@ from pathlib import Path
 import griffe
 import pytest
 
-from tests.drift.openapi_docs import document, ok
+from tests.tools.drift.openapi_docs import document, ok
 from tools.drift import rules_doc
 from tools.drift.api_diff import griffe_kind
 from tools.drift.model import BREAKING, NON_BREAKING, ChangeRecord

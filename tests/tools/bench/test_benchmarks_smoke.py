@@ -15,7 +15,7 @@ import pytest
 from tools.bench import BENCHMARKS, Figure
 from tools.bench.harness import Result, markdown, run_benchmarks, text_table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 UNITS = {"x", "s"}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.drift.openapi_docs import document, json_body, ok
+from tests.tools.drift.openapi_docs import document, json_body, ok
 from tools.drift.slice import slice_document, slice_operations
 from tools.errors import ToolError
 from tools.validate import problems

@@ -15,9 +15,9 @@ from image_classify._auth import ManifestAuth
 from image_classify._call import call
 from image_classify._options import ClientOptions, options_of, set_options
 from image_classify._providers import provider_info
-from tests.runtime.cases import first_operations, fresh_kwargs, success
-from tests.runtime.conftest import KEY, PROVIDERS, MakeApi
-from tests.runtime.helpers import run
+from tests.image_classify.cases import first_operations, fresh_kwargs, success
+from tests.image_classify.conftest import KEY, PROVIDERS, MakeApi
+from tests.image_classify.helpers import run
 
 
 def ok(provider: str) -> httpx.Response:

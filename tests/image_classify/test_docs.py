@@ -1,6 +1,6 @@
 """docs/runtime.md's provider table says exactly what the manifest says.
 
-Regenerate it with `python -m tests.runtime.test_docs` and paste it between the markers.
+Regenerate it with `python -m tests.image_classify.test_docs` and paste it between the markers.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_docs_table_matches_the_manifest() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert START in text and END in text, f"{DOC} lacks the table markers"
     between = text.split(START, 1)[1].split(END, 1)[0].strip()
-    assert between == table(), "run `python -m tests.runtime.test_docs` and paste its output"
+    assert between == table(), "run `python -m tests.image_classify.test_docs` and paste its output"
 
 
 if __name__ == "__main__":

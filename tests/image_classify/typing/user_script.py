@@ -1,7 +1,7 @@
 # pyright: strict
 """What an enterprise user writes against the public API, checked statically.
 
-tests/typing/test_static_typing.py runs `mypy --strict` and pyright (strict, by the
+tests/image_classify/typing/test_static_typing.py runs `mypy --strict` and pyright (strict, by the
 comment above) on this file and wants zero errors: every `assert_type` below is a promise
 of the public typing (image_classify._typed's per-provider overloads, the result and
 error classes). Not a test module (pytest does not collect it) and never run: the calls

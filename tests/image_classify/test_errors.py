@@ -9,9 +9,9 @@ import pytest
 
 from image_classify import errors
 from image_classify._providers import provider_info
-from tests.runtime.cases import documented_body, documented_statuses, first_operations
-from tests.runtime.conftest import PROVIDERS, MakeApi, json_response
-from tests.runtime.helpers import run, run_detailed
+from tests.image_classify.cases import documented_body, documented_statuses, first_operations
+from tests.image_classify.conftest import PROVIDERS, MakeApi, json_response
+from tests.image_classify.helpers import run, run_detailed
 
 STATUS_CLASSES = [
     (400, errors.BadRequestError),
@@ -89,7 +89,7 @@ def test_detailed_returns_the_error_without_raising(
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_success_is_typed_and_has_no_error(provider: str, make_api: MakeApi) -> None:
-    from tests.runtime.cases import success
+    from tests.image_classify.cases import success
 
     status, body = success(first_operations()[provider])
     answer = httpx.Response(status, content=body, headers={"content-type": "application/json"})

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parent.parent
+PROJECT_ROOT = HERE.parents[2]
 PYRIGHT = PROJECT_ROOT / "node_modules" / ".bin" / "pyright"
 # The interpreter running the tests: the venv's (scripts/test.sh runs .venv/bin/python),
 # where image_classify and the generated clients are installed.

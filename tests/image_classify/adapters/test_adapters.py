@@ -27,7 +27,7 @@ from image_classify.errors import (
     UnknownProviderError,
 )
 
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "sample.jpg"
+SAMPLE = Path(__file__).resolve().parents[3] / "samples" / "sample.jpg"
 KEY = "adapter-test-key"
 
 Handler = Callable[[httpx.Request], httpx.Response]

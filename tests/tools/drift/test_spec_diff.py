@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.drift.openapi_docs import (
+from tests.tools.drift.openapi_docs import (
     document,
     edited,
     json_body,

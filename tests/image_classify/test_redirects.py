@@ -12,8 +12,8 @@ import pytest
 import image_classify
 from image_classify import Classifier
 from image_classify._providers import provider_info, providers
-from tests.runtime.cases import first_operations, fresh_kwargs
-from tests.runtime.test_classifier import case_kwargs
+from tests.image_classify.cases import first_operations, fresh_kwargs
+from tests.image_classify.test_classifier import case_kwargs
 from tools.bench.cases import answer_for
 
 IMAGE = (Path(__file__).resolve().parents[2] / "samples" / "sample.jpg").read_bytes()
