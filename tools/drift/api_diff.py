@@ -19,7 +19,6 @@ import griffe
 from tools.drift.api_variants import group_variants
 from tools.drift.fetch import Source
 from tools.drift.model import BREAKING, Change, ChangeRecord, Part
-from tools.drift.our_code import our_code_changes
 from tools.drift.rules import classify
 from tools.drift.staging import scratch_folder, staged_client
 from tools.errors import ToolError
@@ -47,7 +46,7 @@ def load_package(package: str, search_path: Path) -> griffe.Object | griffe.Alia
         ) from None
 
 
-def _record(kind: str, location: str, detail: str, **extra: Any) -> Change:
+def python_api_record(kind: str, location: str, detail: str, **extra: Any) -> Change:
     """A change of the Python API, rated by the registry (tools/drift/rules.py)."""
     return classify(
         ChangeRecord(
@@ -133,7 +132,7 @@ class _Walk:
                 old_path, new_path = before[name].path, after[same_new[0]].path
                 self.renamed_objects.add(old_path)
                 self.changes.append(
-                    _record(
+                    python_api_record(
                         "python-attribute-renamed",
                         old_path,
                         f"attribute {old_path} is now {new_path} (same type, {annotation}): "
@@ -151,7 +150,7 @@ class _Walk:
                     self.added(member)
             return
         self.changes.append(
-            _record(
+            python_api_record(
                 "python-added",
                 obj.path,
                 f"new {obj.kind.value} {obj.path}.",
@@ -162,7 +161,7 @@ class _Walk:
     def annotation(self, where: str, old: object, new: object, what: str) -> None:
         if _text(old) != _text(new):
             self.changes.append(
-                _record(
+                python_api_record(
                     "python-type-changed",
                     where,
                     f"the type of {what} {where} changed from {_text(old)} to {_text(new)}.",
@@ -194,7 +193,7 @@ class _Walk:
             self.renamed.add((new.path, param.name))
             self.renamed_to.add((new.path, twin.name))
             self.changes.append(
-                _record(
+                python_api_record(
                     "python-parameter-renamed",
                     f"{new.path}({param.name})",
                     f"parameter {param.name!r} of {new.path} is now called {twin.name!r}: "
@@ -206,7 +205,7 @@ class _Walk:
         for param in fresh:
             if not param.required:  # a new required parameter is griffe's breakage
                 self.changes.append(
-                    _record(
+                    python_api_record(
                         "python-added",
                         f"{new.path}({param.name})",
                         f"new optional parameter {param.name!r} of {new.path}.",
@@ -230,20 +229,20 @@ def _breakage_change(breakage: griffe.Breakage) -> Change:
     where = f"{obj.path}({param.name})" if param is not None else obj.path
     kind = breakage.kind
     if kind is griffe.BreakageKind.OBJECT_REMOVED:
-        return _record(
+        return python_api_record(
             "python-removed",
             obj.path,
             f"{obj.kind.value} {obj.path} was removed: code that imports or uses it breaks.",
             object_kind=obj.kind.value,
         )
     if kind is griffe.BreakageKind.PARAMETER_REMOVED and param is not None:
-        return _record(
+        return python_api_record(
             "python-parameter-removed",
             where,
             f"parameter {param.name!r} of {obj.path} was removed: calls that pass it break.",
         )
     old, new = breakage.old_value, breakage.new_value
-    return _record(
+    return python_api_record(
         griffe_kind(kind),
         where,
         f"{kind.value}: {where}"
@@ -300,7 +299,7 @@ def python_api_drift(provider: Provider, source: Source) -> list[Change]:
             _, package_dir = staged_client(provider, source, folder)
         except ToolError as exc:
             return [
-                _record(
+                python_api_record(
                     "python-generation-failed",
                     provider.package,
                     f"no client can be generated from the new spec, so `python -m tools "
@@ -309,4 +308,6 @@ def python_api_drift(provider: Provider, source: Source) -> list[Change]:
                 )
             ]
         changes = api_changes(provider.package, provider.package_dir.parent, package_dir.parent)
+        from tools.drift.our_code import our_code_changes  # it uses python_api_record
+
         return changes + our_code_changes(provider, changes, package_dir.parent, folder)

@@ -21,10 +21,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-from tools.drift.model import Change, ChangeRecord
-from tools.drift.rules import classify
+from tools.drift.api_diff import python_api_record
+from tools.drift.model import Change
 from tools.manifest import ROOT, Provider
 
 RUNTIME = ROOT / "image_classify"
@@ -33,20 +32,6 @@ RUNTIME = ROOT / "image_classify"
 _GONE = ("python-parameter-removed", "python-parameter-renamed", "python-removed")
 _PARAMETER = re.compile(r"^(?P<owner>[\w.]+?)\.(?:\{[^}]*\}|\w+)\((?P<name>\w+)\)$")
 _MYPY_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): error: (?P<message>.*)$")
-
-
-def _record(kind: str, location: str, detail: str, **extra: Any) -> Change:
-    return classify(
-        ChangeRecord(
-            kind=kind,
-            method=None,
-            path=None,
-            detail=detail,
-            part="python-api",
-            location=location,
-            extra=extra,
-        )
-    )
 
 
 def _mypy(search_first: Path | None, cache: Path) -> set[tuple[str, str]]:
@@ -78,7 +63,7 @@ def type_breaks(new_root: Path, scratch: Path) -> list[Change]:
         return []
     before = {message for _, message in _mypy(None, scratch / "mypy-pinned")}
     return [
-        _record(
+        python_api_record(
             "python-our-code-breaks",
             where,
             f"{where} no longer type-checks against the new client: {message}",
@@ -151,7 +136,7 @@ def name_uses(provider: Provider, changes: list[Change], runtime: Path = RUNTIME
         for change, (what, name) in gone:
             for line in _uses(tree, what, name):
                 found.append(
-                    _record(
+                    python_api_record(
                         "python-our-code-uses",
                         f"{where}:{line}",
                         f"{where}:{line} uses {what} {name!r}, which the new client no longer "
