@@ -51,6 +51,23 @@ def parse_json_pointer(pointer: str) -> list[str]:
     return [token.replace("~1", "/").replace("~0", "~") for token in tokens]
 
 
+MISSING: Any = object()
+"""What `follow` returns for a path that is not in the document."""
+
+
+def follow(document: Any, tokens: Iterable[str]) -> Any:
+    """The value at the parsed pointer `tokens` in `document`, or MISSING."""
+    node = document
+    for token in tokens:
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return MISSING
+    return node
+
+
 def pointer_for_humans(pointer: str) -> str:
     """Show a JSON pointer in a message: the root pointer `""` reads as 'the document root'."""
     return pointer if pointer else "'' (the document root)"

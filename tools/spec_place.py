@@ -8,22 +8,12 @@ from typing import Any
 
 from tools.documents import load_document, locate
 from tools.effective import Effective
-from tools.pointers import parse_json_pointer
-
-_MISSING = object()
+from tools.pointers import follow, parse_json_pointer
 
 
 def at_pointer(document: Any, pointer: str) -> Any:
-    """The value at `pointer` in `document`, or _MISSING."""
-    node = document
-    for token in parse_json_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return _MISSING
-    return node
+    """The value at `pointer` in `document`, or tools.pointers.MISSING."""
+    return follow(document, parse_json_pointer(pointer))
 
 
 def overlay_names(effective: Effective) -> str:

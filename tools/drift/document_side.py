@@ -13,7 +13,7 @@ from typing import Any
 
 from tools.drift.effective_schema import effective
 from tools.drift.json_text import cut_at_refs, encode, ref_of, unescape
-from tools.pointers import parse_json_pointer
+from tools.pointers import MISSING, follow, parse_json_pointer
 
 UNRESOLVED = "x-unresolved-ref"
 _MAX_REF_HOPS = 64  # a longer chain of $ref-to-$ref is a loop
@@ -69,15 +69,8 @@ class Side:
             tokens = ref[2:].split("/") if simple else parse_json_pointer(ref)
         except ValueError:
             return missing
-        node: Any = self.doc
-        for token in tokens:
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return missing
-        return missing if node is None else node
+        node = follow(self.doc, tokens)
+        return missing if node is None or node is MISSING else node
 
     def resolve(self, node: Any) -> Any:
         """Follow a chain of `$ref`s to the object it names."""

@@ -23,7 +23,7 @@ from typing import Any
 from tools.drift.operations import Operation, iter_operations, normalize_path
 from tools.errors import ToolError, describe
 from tools.openapi_terms import HTTP_METHODS
-from tools.pointers import parse_json_pointer
+from tools.pointers import MISSING, follow, parse_json_pointer
 from tools.validate import problems
 
 __all__ = ["Slice", "slice_document", "slice_operations"]
@@ -241,15 +241,7 @@ class _Components:
 
 
 def _exists(doc: Any, tokens: list[str]) -> bool:
-    node = doc
-    for token in tokens:
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return True
+    return follow(doc, tokens) is not MISSING
 
 
 def _references(node: Any) -> Iterator[str]:
