@@ -46,6 +46,8 @@ class ProviderInfo:
     example_model: str | None = None
     # [mock] options: provider options for calls against the mocks (an account id)
     mock_options: Mapping[str, Any] = field(default_factory=dict)
+    # the loopback port `image-classify mock` serves this provider on
+    mock_port: int = 0
 
     @property
     def base_url_env(self) -> str:
@@ -133,6 +135,7 @@ def providers() -> dict[str, ProviderInfo]:
             request_id_header=table.get("request_id_header"),
             example_model=table.get("example_model"),
             mock_options=parse_mock_options(table, auth, where),
+            mock_port=need(table, "mock_port", int, where),
         )
     return found
 

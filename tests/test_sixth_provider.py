@@ -47,7 +47,12 @@ FOUR_FILES = {
     "image_classify/providers.toml",
     "image_classify/adapters/acme.py",
 }
-GENERATED = {"generated/acme_client/", "generation.lock.json", "image_classify/_typed.py"}
+GENERATED = {
+    "generated/acme_client/",
+    "generation.lock.json",
+    "image_classify/_typed.py",
+    "image_classify/_specs/acme.json",
+}
 
 
 def _free_port() -> int:

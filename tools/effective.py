@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,13 +78,19 @@ def write_effective(provider: Provider, directory: Path = EFFECTIVE_DIR) -> Path
     return path
 
 
-def write_mock_spec(provider: Provider, directory: Path) -> Path:
+def mock_document(effective: Effective) -> dict[str, Any]:
     """The spec Prism serves: the effective spec plus the provider's mock overlays (each a
-    workaround for a named Prism limit), applied strictly."""
-    effective = build(provider)
-    if provider.mock_overlays:
-        apply_overlays(effective.document, [load_overlay(p) for p in provider.mock_overlays])
+    workaround for a named Prism limit), applied strictly; `effective` is left as it is."""
+    document = copy.deepcopy(effective.document)
+    if effective.provider.mock_overlays:
+        overlays = [load_overlay(p) for p in effective.provider.mock_overlays]
+        apply_overlays(document, overlays)
+    return document
+
+
+def write_mock_spec(provider: Provider, directory: Path) -> Path:
+    """Write the spec Prism serves (mock_document) as YAML; return its path."""
     path = directory / f"{provider.key}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, effective.text)
+    write_atomic(path, dump_yaml(mock_document(build(provider))))
     return path

@@ -1,10 +1,10 @@
 """`python -m tools regen`: effective specs -> generated packages, atomically, with a lock.
 
 All providers are generated side by side in a scratch folder under `.build/`; only when
-every one has succeeded are the new packages, `image_classify/_typed.py` and the lock
+every one has succeeded are the new packages, the runtime's derived files
+(`image_classify/_typed.py`, `image_classify/_specs/`: tools.runtime_files) and the lock
 replaced, as one transaction (tools.transaction): a failure, or a kill at any moment,
-leaves `generated/`, `_typed.py` and the lock as they were (after a kill, the next
-command puts them back).
+leaves them all as they were (after a kill, the next command puts them back).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from image_classify.adapters import adapter_path, missing_adapter_message
 from tools import effective as eff
-from tools import lock, typed_surface
+from tools import lock, runtime_files, typed_surface
 from tools.binary_bodies import check_binary_bodies
 from tools.errors import ToolError
 from tools.examples import check_examples
@@ -32,13 +32,14 @@ Say = Callable[[str], None]
 
 @dataclass
 class Outcome:
-    provider: Provider | None  # None: the runtime's typed surface (image_classify/_typed.py)
+    provider: Provider | None  # None: a runtime file (_typed.py, _specs/), named by `name`
     status: str  # "generated", "up to date", "differs", "in sync"
     detail: list[str]
+    name: str = ""
 
     @property
     def key(self) -> str:
-        return self.provider.key if self.provider is not None else typed_surface.TYPED.name
+        return self.provider.key if self.provider is not None else self.name
 
 
 def _typed_surface(check: bool, say: Say) -> tuple[Outcome, str | None]:
@@ -48,11 +49,27 @@ def _typed_surface(check: bool, say: Say) -> tuple[Outcome, str | None]:
     text = typed_surface.expected()
     path = typed_surface.TYPED
     if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return Outcome(None, "in sync" if check else "up to date", []), None
+        return Outcome(None, "in sync" if check else "up to date", [], path.name), None
     if check:
         say(f"{name}: differs (the manifest, an adapter's Raw or a runtime signature changed)")
-        return Outcome(None, "differs", [f"{name}: differs"]), None
-    return Outcome(None, "generated", []), text
+        return Outcome(None, "differs", [f"{name}: differs"], path.name), None
+    return Outcome(None, "generated", [], path.name), text
+
+
+def _spec_files(check: bool, say: Say) -> tuple[Outcome, dict[str, str] | None]:
+    """image_classify/_specs/, the effective and mock documents the wheel ships: verified
+    with `check`, else their new texts when any differs (written with the rest)."""
+    name = runtime_files.SPECS.relative_to(ROOT).as_posix()
+    expected = runtime_files.spec_files()
+    stale = runtime_files.stale_specs(expected)
+    if not stale:
+        return Outcome(None, "in sync" if check else "up to date", [], name), None
+    if check:
+        say(f"{name}: differs (a spec, an overlay or a mock overlay changed)")
+        for line in stale:
+            say(f"  {line}")
+        return Outcome(None, "differs", stale, name), None
+    return Outcome(None, "generated", [], name), expected
 
 
 def require_adapters(providers: list[Provider]) -> None:
@@ -116,14 +133,17 @@ def regen(
     for outcome in outcomes:
         say(f"{outcome.key}: up to date (hashes match {lock.LOCK.name})")
     typed, typed_text = _typed_surface(check, say)
-    outcomes.append(typed)
-    if not todo and typed_text is None:
+    specs, spec_texts = _spec_files(check, say)
+    outcomes += [typed, specs]
+    if not todo and typed_text is None and spec_texts is None:
         return outcomes
     if not check:  # a read-only target fails here, before generating, not after
         if todo:
             writable(lock.LOCK, "regen")
         if typed_text is not None:
             writable(typed_surface.TYPED, "regen")
+        if spec_texts is not None:
+            writable(runtime_files.SPECS, "regen")
     with scratch("regen-") as folder:
         produced = _generate_all(todo, folder, jobs)
         by_key = {b.provider.key: b for b in todo}
@@ -156,11 +176,16 @@ def regen(
                 transaction.add_tree(by_key[key].provider.package_dir, path)
             if typed_text is not None:
                 transaction.add_file(typed_surface.TYPED, typed_text.encode())
+            if spec_texts is not None:
+                staged = runtime_files.stage_specs(spec_texts, folder / "runtime")
+                transaction.add_tree(runtime_files.SPECS, staged)
             if produced:
                 transaction.add_file(lock.LOCK, lock.render(stored).encode())
             transaction.commit()
     if typed_text is not None:
         say(f"{typed_surface.TYPED.relative_to(ROOT).as_posix()}: generated")
+    if spec_texts is not None:
+        say(f"{runtime_files.SPECS.relative_to(ROOT).as_posix()}/: generated")
     for key in produced:
         outcomes.append(Outcome(by_key[key].provider, "generated", []))
         say(f"{key}: generated {by_key[key].provider.rel(by_key[key].provider.package_dir)}")
