@@ -29,6 +29,10 @@ def test_wheel_contains_every_package_with_py_typed(tmp_path: Path) -> None:
     names = set(_wheel(ROOT, tmp_path).namelist())
     assert "image_classify/py.typed" in names
     assert "image_classify/providers.toml" in names
+    # The documents the mocks serve and the validator reads (image-classify mock, the
+    # pytest plugin, validate=), one per provider at least.
+    for provider in load_providers().values():
+        assert f"image_classify/_specs/{provider.key}.json" in names, provider.key
     for provider in load_providers().values():
         # Each generated package whole, at top level (hatch_build.py reads the manifest).
         source = provider.package_dir
