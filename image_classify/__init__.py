@@ -21,18 +21,17 @@ from image_classify._classifier_base import BatchItem, ClassificationResponse
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from image_classify._images import ImageSource
 from image_classify._options import ClientOptions, options_of, set_options
+from image_classify._replay import CassetteOutcome, ReplayReport, replay
 from image_classify._responses import APIResponse
 from image_classify._results import BoundingBox, ClassificationResult, Prediction
 from image_classify._typed import (
-    AsyncClassifier,
-    Classifier,
-    ProviderName,
     aclassify,
     aclassify_many,
     classify,
     classify_many,
     client,
 )
+from image_classify._typed_classifiers import AsyncClassifier, Classifier, ProviderName
 from image_classify._version import __version__
 from image_classify.errors import (
     APIConnectionError,
@@ -54,6 +53,7 @@ from image_classify.errors import (
     RateLimitError,
     ResponseTooLargeError,
     ServiceUnavailableError,
+    SpecDeviationWarning,
     UnknownProviderError,
     UnprocessableEntityError,
 )
@@ -72,6 +72,7 @@ __all__ = [
     "BadRequestError",
     "BatchItem",
     "BoundingBox",
+    "CassetteOutcome",
     "ClassificationResponse",
     "ClassificationResult",
     "Classifier",
@@ -89,8 +90,10 @@ __all__ = [
     "ProviderError",
     "ProviderName",
     "RateLimitError",
+    "ReplayReport",
     "ResponseTooLargeError",
     "ServiceUnavailableError",
+    "SpecDeviationWarning",
     "UnknownProviderError",
     "UnprocessableEntityError",
     "__version__",
@@ -105,5 +108,6 @@ __all__ = [
     "classify_many",
     "client",
     "options_of",
+    "replay",
     "set_options",
 ]

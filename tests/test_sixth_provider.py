@@ -51,6 +51,7 @@ GENERATED = {
     "generated/acme_client/",
     "generation.lock.json",
     "image_classify/_typed.py",
+    "image_classify/_typed_classifiers.py",
     "image_classify/_specs/acme.json",
 }
 

@@ -2,7 +2,7 @@
 
 All providers are generated side by side in a scratch folder under `.build/`; only when
 every one has succeeded are the new packages, the runtime's derived files
-(`image_classify/_typed.py`, `image_classify/_specs/`: tools.runtime_files) and the lock
+(`image_classify/_typed*.py`, `image_classify/_specs/`: tools.runtime_files) and the lock
 replaced, as one transaction (tools.transaction): a failure, or a kill at any moment,
 leaves them all as they were (after a kill, the next command puts them back).
 """
@@ -32,7 +32,7 @@ Say = Callable[[str], None]
 
 @dataclass
 class Outcome:
-    provider: Provider | None  # None: a runtime file (_typed.py, _specs/), named by `name`
+    provider: Provider | None  # None: a runtime file (_typed*.py, _specs/), named by `name`
     status: str  # "generated", "up to date", "differs", "in sync"
     detail: list[str]
     name: str = ""
@@ -42,18 +42,23 @@ class Outcome:
         return self.provider.key if self.provider is not None else self.name
 
 
-def _typed_surface(check: bool, say: Say) -> tuple[Outcome, str | None]:
-    """image_classify/_typed.py, the per-provider overloads rendered from the manifest:
-    verified with `check`, else its new text when it differs (written with the rest)."""
-    name = typed_surface.TYPED.relative_to(ROOT).as_posix()
-    text = typed_surface.expected()
-    path = typed_surface.TYPED
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return Outcome(None, "in sync" if check else "up to date", [], path.name), None
-    if check:
-        say(f"{name}: differs (the manifest, an adapter's Raw or a runtime signature changed)")
-        return Outcome(None, "differs", [f"{name}: differs"], path.name), None
-    return Outcome(None, "generated", [], path.name), text
+def _typed_surface(check: bool, say: Say) -> tuple[list[Outcome], dict[Path, str]]:
+    """The typed modules (image_classify/_typed*.py), the per-provider overloads rendered
+    from the manifest: verified with `check`, else the new texts of those that differ
+    (written with the rest)."""
+    outcomes: list[Outcome] = []
+    changed: dict[Path, str] = {}
+    for path, text in typed_surface.expected().items():
+        name = path.relative_to(ROOT).as_posix()
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            outcomes.append(Outcome(None, "in sync" if check else "up to date", [], path.name))
+        elif check:
+            say(f"{name}: differs (the manifest, an adapter's Raw or a runtime signature changed)")
+            outcomes.append(Outcome(None, "differs", [f"{name}: differs"], path.name))
+        else:
+            outcomes.append(Outcome(None, "generated", [], path.name))
+            changed[path] = text
+    return outcomes, changed
 
 
 def _spec_files(check: bool, say: Say) -> tuple[Outcome, dict[str, str] | None]:
@@ -132,16 +137,16 @@ def regen(
     outcomes = [Outcome(b.provider, "up to date", []) for b in builds if b not in todo]
     for outcome in outcomes:
         say(f"{outcome.key}: up to date (hashes match {lock.LOCK.name})")
-    typed, typed_text = _typed_surface(check, say)
+    typed, typed_texts = _typed_surface(check, say)
     specs, spec_texts = _spec_files(check, say)
-    outcomes += [typed, specs]
-    if not todo and typed_text is None and spec_texts is None:
+    outcomes += [*typed, specs]
+    if not todo and not typed_texts and spec_texts is None:
         return outcomes
     if not check:  # a read-only target fails here, before generating, not after
         if todo:
             writable(lock.LOCK, "regen")
-        if typed_text is not None:
-            writable(typed_surface.TYPED, "regen")
+        for path in typed_texts:
+            writable(path, "regen")
         if spec_texts is not None:
             writable(runtime_files.SPECS, "regen")
     with scratch("regen-") as folder:
@@ -174,16 +179,16 @@ def regen(
             transaction = Transaction(folder, "regen")
             for key, path in produced.items():
                 transaction.add_tree(by_key[key].provider.package_dir, path)
-            if typed_text is not None:
-                transaction.add_file(typed_surface.TYPED, typed_text.encode())
+            for path, text in typed_texts.items():
+                transaction.add_file(path, text.encode())
             if spec_texts is not None:
                 staged = runtime_files.stage_specs(spec_texts, folder / "runtime")
                 transaction.add_tree(runtime_files.SPECS, staged)
             if produced:
                 transaction.add_file(lock.LOCK, lock.render(stored).encode())
             transaction.commit()
-    if typed_text is not None:
-        say(f"{typed_surface.TYPED.relative_to(ROOT).as_posix()}: generated")
+    for path in typed_texts:
+        say(f"{path.relative_to(ROOT).as_posix()}: generated")
     if spec_texts is not None:
         say(f"{runtime_files.SPECS.relative_to(ROOT).as_posix()}/: generated")
     for key in produced:

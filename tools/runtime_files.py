@@ -1,6 +1,7 @@
 """What regen writes into the runtime package besides the generated clients.
 
-- `image_classify/_typed.py`: the per-provider overloads (tools.typed_surface).
+- `image_classify/_typed.py`, `_typed_classifiers.py`: the per-provider overloads
+  (tools.typed_surface).
 - `image_classify/_specs/`: per provider, its effective spec as JSON (`KEY.json`) and, when
   mock overlays make it differ, the document its Prism mock serves (`KEY.mock.json`). The
   wheel ships them, so `image-classify mock`, the pytest plugin's mocks and fake, and the
