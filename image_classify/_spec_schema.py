@@ -1,0 +1,153 @@
+"""JSON Schema validation against a spec's schemas: one validator per (document, schema
+location, direction), built on first use with openapi-schema-validator's dialects, and each
+error turned into a Finding that points at the place in the spec a human would edit.
+
+jsonschema and openapi_schema_validator are imported inside the functions: importing
+image_classify must not pay for them (about 60 ms) when no check runs."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+from urllib.parse import unquote
+
+from image_classify._spec_match import MAX_REF_HOPS, SpecIndex, at, escape
+
+DOCUMENT_URI = "urn:image-classify:effective-spec"
+# Keywords whose error message names only what the spec or the message's keys say (never a
+# value from the message): the message is the expectation as it stands.
+MESSAGE_KEYWORDS = frozenset(
+    {"required", "additionalProperties", "unevaluatedProperties", "dependentRequired"}
+)
+COMBINATORS = {
+    "oneOf": "valid against exactly one of its {n} schemas",
+    "anyOf": "valid against at least one of its {n} schemas",
+    "allOf": "valid against all of its {n} schemas",
+}
+
+
+class Finding(NamedTuple):
+    pointer: str  # into the instance
+    spec_pointer: str  # into the document
+    expected: str
+
+
+def validator(index: SpecIndex, pointer: str, *, response: bool) -> Any:
+    """The validator of the schema at `pointer`, cached on the index. A 3.0 document gets
+    the read (response) or write (request) dialect, so readOnly/writeOnly apply."""
+    key = (pointer, "response" if response else "request")
+    found = index.validators.get(key)
+    if found is None:
+        found = build_validator(index, pointer, response=response)
+        index.validators[key] = found
+    return found
+
+
+def build_validator(index: SpecIndex, pointer: str, *, response: bool) -> Any:
+    import openapi_schema_validator as oas
+
+    if index.oas30:
+        cls: Any = oas.OAS30ReadValidator if response else oas.OAS30WriteValidator
+    else:
+        cls = oas.OAS31Validator
+    # The root is a $ref into the registered document, so the schema's own "#/components/..."
+    # refs resolve against the whole document rather than against the schema alone.
+    root = {"$ref": f"{DOCUMENT_URI}#{pointer}"}
+    return cls(root, registry=registry(index), format_checker=cls.FORMAT_CHECKER)
+
+
+def registry(index: SpecIndex) -> Any:
+    if index.registry is None:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
+        spec = DRAFT4 if index.oas30 else DRAFT202012
+        resource: Resource[Any] = spec.create_resource(index.document)
+        index.registry = Registry().with_resource(DOCUMENT_URI, resource)
+    return index.registry
+
+
+def findings(index: SpecIndex, pointer: str, instance: Any, *, response: bool) -> list[Finding]:
+    """Every way `instance` fails the schema at `pointer`, sorted by instance path."""
+    errors = validator(index, pointer, response=response).iter_errors(instance)
+    leaves = [leaf for error in errors for leaf in leaf_errors(error)]
+    found = [to_finding(index, pointer, error) for error in leaves]
+    return sorted(set(found))
+
+
+def leaf_errors(error: Any) -> list[Any]:
+    """A oneOf/anyOf failure stands for the errors of the branch that came closest (fewest
+    errors, none at the top of the branch); "valid against none" alone helps nobody."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return [error]
+    branches: dict[Any, list[Any]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+
+    def distance(subs: list[Any]) -> tuple[bool, int]:
+        at_top = any(len(sub.relative_path) == 0 for sub in subs)
+        return (at_top, len(subs))
+
+    closest = min(branches.values(), key=distance)
+    if distance(closest)[0] and len(branches) > 1:
+        return [error]  # every branch fails at the top: the instance is of neither kind
+    return [leaf for sub in closest for leaf in leaf_errors(sub)]
+
+
+def to_finding(index: SpecIndex, pointer: str, error: Any) -> Finding:
+    instance_pointer = "".join("/" + escape(token) for token in error.absolute_path)
+    spec_pointer = schema_location(index, pointer, list(error.absolute_schema_path))
+    return Finding(instance_pointer, spec_pointer, expectation(error))
+
+
+def schema_location(index: SpecIndex, pointer: str, path: list[str | int]) -> str:
+    """Walk the error's schema path from `pointer` through the document to where the failed
+    keyword is written. jsonschema leaves "$ref" out of that path, so a token the node does
+    not have means the validator went through the node's $ref first: follow it, and the
+    result lands inside the component, where a human would edit it."""
+    node: Any = at(index.document, pointer)
+    location = pointer
+    for token in path:
+        for _ in range(MAX_REF_HOPS):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not isinstance(ref, str) or token in node:
+                break
+            location = unquote(ref.split("#", 1)[1]) if "#" in ref else ""
+            node = at(index.document, location)
+        location += "/" + escape(token)
+        node = child(node, token)
+    return location
+
+
+def child(node: Any, token: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(token)
+    if isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
+        return node[token]
+    return None
+
+
+def expectation(error: Any) -> str:
+    """The spec's words for a failed keyword, and the schema's description when it has one."""
+    keyword = str(error.validator)
+    value = error.validator_value
+    if error.validator is None:
+        return "nothing is allowed here (the schema is `false`)"
+    if keyword in MESSAGE_KEYWORDS:
+        words = str(error.message)
+    elif keyword in COMBINATORS and isinstance(value, list):
+        words = f"{keyword}: " + COMBINATORS[keyword].format(n=len(value))
+    elif keyword == "not":
+        words = "not: must not be valid against its schema"
+    elif keyword == "type" and isinstance(error.schema, dict) and error.schema.get("nullable"):
+        words = f"type {value!r} or null"
+    else:
+        words = f"{keyword} {value!r}"
+    return described(words, error.schema)
+
+
+def described(words: str, schema: Any) -> str:
+    """`words`, and the schema's description after them when it has one."""
+    description = schema.get("description") if isinstance(schema, dict) else None
+    if isinstance(description, str) and description.strip():
+        return f"{words}; {description.strip()}"
+    return words
