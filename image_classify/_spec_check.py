@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
+from image_classify._spec_auth import missing_credential
 from image_classify._spec_body import body_findings, coerce_values
 from image_classify._spec_match import (
+    Message,
     Operation,
     SpecIndex,
     at,
@@ -28,6 +29,8 @@ from image_classify._spec_schema import Finding, described, findings
 # More than this many deviations in one part of one message is noise; the first ones say it.
 MAX_PER_PART = 20
 LOCATIONS = {"query": "request query parameter", "header": "request header"}
+# OpenAPI: header parameters of these names are ignored (the media types and security say it).
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,24 +46,6 @@ class Deviation:
         where = f"{self.provider} {self.operation}" if self.operation else self.provider
         at = f" at {self.pointer}" if self.pointer else ""
         return f"{where}: {self.part}{at}: {self.expected} (spec: #{self.spec_pointer})"
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """What the checks read of one exchange: the URL taken apart, headers by lower-case name."""
-
-    raw_path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-
-    @classmethod
-    def parse(cls, url: str, headers: Mapping[str, str]) -> Message:
-        split = urlsplit(url)
-        query: dict[str, list[str]] = {}
-        for name, value in parse_qsl(split.query, keep_blank_values=True):
-            query.setdefault(name, []).append(value)
-        lowered = {str(name).lower(): str(value) for name, value in headers.items()}
-        return cls(split.path or "/", query, lowered)
 
 
 def check_request(
@@ -170,6 +155,8 @@ def check_parameter(
     name, where = str(param["name"]), param.get("in")
     if where == "path":
         part, values = f"request path parameter '{name}'", [path_params.get(name, "")]
+    elif where == "header" and name.lower() in IGNORED_HEADERS:
+        return
     elif where in LOCATIONS:
         part = f"{LOCATIONS[where]} '{name}'"
         values = text_values(message, where, name, param)
@@ -180,7 +167,7 @@ def check_parameter(
             expected = described(f"required {where} parameter '{name}'", param)
             report.say(part, join(pointer, "required"), expected)
         return
-    check_value(index, report, part, join(pointer, "schema"), values)
+    check_value(index, report, (part, join(pointer, "schema")), values, response=False)
 
 
 def text_values(message: Message, where: str, name: str, param: dict[str, Any]) -> list[str]:
@@ -199,80 +186,27 @@ def text_values(message: Message, where: str, name: str, param: dict[str, Any]) 
 
 
 def check_value(
-    index: SpecIndex, report: Reporter, part: str, schema_pointer: str, values: list[str]
+    index: SpecIndex,
+    report: Reporter,
+    place: tuple[str, str],
+    values: list[str],
+    *,
+    response: bool,
 ) -> None:
+    """Text values (a parameter's, a header's) typed as their schema says, then validated."""
+    part, schema_pointer = place
     schema, _ = resolve(index.document, at(index.document, schema_pointer), schema_pointer)
     if schema is None:
         return
     instance = coerce_values(index, schema, values)
-    for finding in findings(index, schema_pointer, instance, response=False):
+    for finding in findings(index, schema_pointer, instance, response=response):
         report.add(part, finding)
 
 
 def check_credentials(index: SpecIndex, report: Reporter, op: Operation, message: Message) -> None:
-    """The credential that `security` (the operation's, else the document's) asks for is
-    there. Presence only: the value is the server's business and never reported."""
-    requirements = op.node.get("security", index.document.get("security"))
-    if not isinstance(requirements, list) or not requirements:
-        return
-    usable = [req for req in requirements if isinstance(req, dict)]
-    if any(not req for req in usable):
-        return  # {} among the alternatives: anonymous calls are documented
-    schemes = index.document.get("components", {}).get("securitySchemes", {})
-    for requirement in usable:
-        if all(has_credential(schemes.get(name), message) for name in requirement):
-            return
-    first = usable[0] if usable else {}
-    for name in first:
-        if not has_credential(schemes.get(name), message):
-            scheme, pointer = resolve(
-                index.document, schemes.get(name), join("/components/securitySchemes", name)
-            )
-            part, place = credential_place(scheme)
-            others = (
-                f" (or another of {len(usable)} documented alternatives)" if len(usable) > 1 else ""
-            )
-            report.say(
-                part, pointer, described(f"the credential '{name}': {place}{others}", scheme)
-            )
-            return
-
-
-def credential_place(scheme: Any) -> tuple[str, str]:
-    """The part of the message a scheme's credential travels in, and the spec's words for it."""
-    scheme = scheme if isinstance(scheme, dict) else {}
-    if scheme.get("type") == "apiKey":
-        where, name = scheme.get("in"), str(scheme.get("name"))
-        if where == "query":
-            return f"request query parameter '{name}'", f"query parameter '{name}'"
-        if where == "cookie":
-            return "request header 'Cookie'", f"cookie '{name}'"
-        return f"request header '{name}'", f"header '{name}'"
-    kind = (
-        str(scheme.get("scheme", "bearer")).capitalize()
-        if scheme.get("type") == "http"
-        else "Bearer"
-    )
-    return "request header 'Authorization'", f"header 'Authorization: {kind} ...'"
-
-
-def has_credential(scheme: Any, message: Message) -> bool:
-    if not isinstance(scheme, dict):
-        return True  # an undefined scheme is the spec's defect, not the request's
-    kind = scheme.get("type")
-    if kind == "apiKey":
-        name, where = str(scheme.get("name", "")), scheme.get("in")
-        if where == "query":
-            return bool(message.query.get(name, [""])[0])
-        if where == "cookie":
-            cookies = message.headers.get("cookie", "")
-            return any(c.strip().startswith(name + "=") for c in cookies.split(";"))
-        return bool(message.headers.get(name.lower(), "").strip())
-    if kind in ("http", "oauth2", "openIdConnect"):
-        expected = str(scheme.get("scheme", "bearer")).lower() if kind == "http" else "bearer"
-        given, _, credential = message.headers.get("authorization", "").partition(" ")
-        return given.lower() == expected and bool(credential.strip())
-    return True  # mutualTLS: nothing in the message to look at
+    missing = missing_credential(index.document, op.node, message)
+    if missing is not None:
+        report.say(*missing)
 
 
 def check_request_body(
@@ -311,7 +245,7 @@ def check_response_headers(
             if isinstance(header, dict) and header.get("required") is True:
                 report.say(part, join(where, "required"), described("a required header", header))
             continue
-        check_value(index, report, part, join(where, "schema"), [value])
+        check_value(index, report, (part, join(where, "schema")), [value], response=True)
 
 
 def check_response_body(

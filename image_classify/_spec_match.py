@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from image_classify._spec_files import effective_spec
 
@@ -70,6 +70,24 @@ class Operation:
     @property
     def name(self) -> str:
         return f"{self.method} {self.template}"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What the checks read of one exchange: the URL taken apart, headers by lower-case name."""
+
+    raw_path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+
+    @classmethod
+    def parse(cls, url: str, headers: Mapping[str, str]) -> Message:
+        split = urlsplit(url)
+        query: dict[str, list[str]] = {}
+        for name, value in parse_qsl(split.query, keep_blank_values=True):
+            query.setdefault(name, []).append(value)
+        lowered = {str(name).lower(): str(value) for name, value in headers.items()}
+        return cls(split.path or "/", query, lowered)
 
 
 @dataclass(frozen=True, slots=True)

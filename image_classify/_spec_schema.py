@@ -67,30 +67,38 @@ def registry(index: SpecIndex) -> Any:
 
 
 def findings(index: SpecIndex, pointer: str, instance: Any, *, response: bool) -> list[Finding]:
-    """Every way `instance` fails the schema at `pointer`, sorted by instance path."""
+    """Every way `instance` fails the schema at `pointer`, in instance path order (/2 before
+    /10), each once."""
     errors = validator(index, pointer, response=response).iter_errors(instance)
-    leaves = [leaf for error in errors for leaf in leaf_errors(error)]
+    leaves = sorted((leaf for error in errors for leaf in leaf_errors(error)), key=path_order)
     found = [to_finding(index, pointer, error) for error in leaves]
-    return sorted(set(found))
+    return list(dict.fromkeys(found))
+
+
+def path_order(error: Any) -> tuple[tuple[int, int, str], ...]:
+    return tuple(
+        (0, token, "") if isinstance(token, int) else (1, 0, str(token))
+        for token in error.absolute_path
+    )
 
 
 def leaf_errors(error: Any) -> list[Any]:
-    """A oneOf/anyOf failure stands for the errors of the branch that came closest (fewest
-    errors, none at the top of the branch); "valid against none" alone helps nobody."""
+    """A oneOf/anyOf failure stands for the errors of the branch that came closest: no wrong
+    type at the branch's top, then the fewest errors. "Valid against none" helps nobody."""
     if error.validator not in ("oneOf", "anyOf") or not error.context:
         return [error]
     branches: dict[Any, list[Any]] = {}
     for sub in error.context:
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-
-    def distance(subs: list[Any]) -> tuple[bool, int]:
-        at_top = any(len(sub.relative_path) == 0 for sub in subs)
-        return (at_top, len(subs))
-
-    closest = min(branches.values(), key=distance)
-    if distance(closest)[0] and len(branches) > 1:
-        return [error]  # every branch fails at the top: the instance is of neither kind
+    closest = min(branches.values(), key=lambda subs: (wrong_kind(subs), len(subs)))
+    if wrong_kind(closest) and len(branches) > 1:
+        return [error]  # the instance is of none of the kinds: the combinator says it best
     return [leaf for sub in closest for leaf in leaf_errors(sub)]
+
+
+def wrong_kind(errors: list[Any]) -> bool:
+    """The branch rejects the instance itself for its type, enum or const."""
+    return any(not e.relative_path and e.validator in ("type", "enum", "const") for e in errors)
 
 
 def to_finding(index: SpecIndex, pointer: str, error: Any) -> Finding:

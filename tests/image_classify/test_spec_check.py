@@ -443,3 +443,43 @@ def test_undocumented_body_of_a_bodiless_response(monkeypatch: pytest.MonkeyPatc
     deviation = only(check_response("roboflow", "POST", RF_URL, 204, {}, b"x"))
     assert deviation.part == "response body"
     assert deviation.spec_pointer == f"{ROBOFLOW_OP}/responses/204"
+
+
+def test_a_one_of_failure_is_told_by_its_closest_branch() -> None:
+    single = {"predictions": [{"class": "cat", "confidence": 0.9}], "confidence": 0.9}
+    found = check_response("roboflow", "POST", RF_URL, 200, JSON, json.dumps(single).encode())
+    assert only(found).spec_pointer == "/components/schemas/SingleLabelClassification/required"
+    assert only(found).expected.startswith("'top' is a required property")
+    multi = {"predictions": {"dent": {"confidence": 2}}, "predicted_classes": ["dent"]}
+    found = check_response("roboflow", "POST", RF_URL, 200, JSON, json.dumps(multi).encode())
+    assert only(found).pointer == "/predictions/dent/confidence"
+    assert only(found).spec_pointer == (
+        "/components/schemas/MultiLabelClassPrediction/properties/confidence/maximum"
+    )
+    # Of neither kind: the combinator itself is the expectation.
+    found = check_response("roboflow", "POST", RF_URL, 200, JSON, b"[]")
+    assert only(found).spec_pointer == "/components/schemas/ClassificationResult/oneOf"
+    assert only(found).expected.startswith("oneOf: valid against exactly one of its 2 schemas")
+
+
+def test_array_indexes_sort_as_numbers() -> None:
+    items: list[dict[str, Any]] = [{"label": "a", "score": 1} for _ in range(11)]
+    items[2]["label"] = items[10]["label"] = 7
+    found = check_response("huggingface", "POST", HF_URL, 200, JSON, json.dumps(items).encode())
+    assert [d.pointer for d in found] == ["/2/label", "/10/label"]
+
+
+def test_any_documented_alternative_credential_will_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    def two_ways(document: dict[str, Any]) -> None:
+        document["security"] = [{"api_email": [], "api_key": []}, {"api_token": []}]
+
+    use_index(monkeypatch, patched("cloudflare", two_ways))
+    legacy = {"X-Auth-Email": "me@example.com", "X-Auth-Key": SECRET}
+    headers = {"Content-Type": "application/octet-stream"}
+    assert check_request("cloudflare", "POST", CF_URL, headers | legacy, PNG) == []
+    deviation = only(
+        check_request("cloudflare", "POST", CF_URL, headers | {"X-Auth-Key": "k"}, PNG)
+    )
+    assert deviation.part == "request header 'X-Auth-Email'"
+    assert deviation.spec_pointer == "/components/securitySchemes/api_email"
+    assert "(or another of 2 documented alternatives)" in deviation.expected
