@@ -483,3 +483,17 @@ def test_any_documented_alternative_credential_will_do(monkeypatch: pytest.Monke
     assert deviation.part == "request header 'X-Auth-Email'"
     assert deviation.spec_pointer == "/components/securitySchemes/api_email"
     assert "(or another of 2 documented alternatives)" in deviation.expected
+
+
+def test_long_byte_arrays_report_the_librarys_own_errors() -> None:
+    image: list[Any] = list(range(256)) * 400  # 100 kB as an array of byte values
+    image[70], image[80], image[90] = 256, True, 1.5
+    headers = {"Authorization": f"Bearer {SECRET}", "Content-Type": "application/json"}
+    body = json.dumps({"image": image}).encode()
+    found = check_request("cloudflare", "POST", CF_URL, headers, body)
+    items = "/components/schemas/ResNet50Input/properties/image/items"
+    assert [(d.pointer, d.spec_pointer) for d in found] == [
+        ("/image/70", f"{items}/maximum"),
+        ("/image/80", f"{items}/type"),
+        ("/image/90", f"{items}/type"),
+    ]
