@@ -1,7 +1,8 @@
 """Finding the part of a provider's effective spec that a message answers to: the operation
 of a URL (precompiled path regexes), the response of a status, the media type of a
 Content-Type, and internal `$ref`s followed to the place a human would edit.
-No JSON Schema here: `_spec_schema` holds the validators, `_spec_check` the checks."""
+No JSON Schema here: `_spec_schema` holds the validators, `_spec_body` reads bodies,
+`_spec_auth` looks for credentials, `_spec_check` runs the checks."""
 
 from __future__ import annotations
 
