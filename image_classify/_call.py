@@ -16,11 +16,12 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from image_classify._core import CallSettings, PerCall, operation_flow
+from image_classify._core import CallSettings, PerCall, Watch, operation_flow
 from image_classify._drivers import arun, run
 from image_classify._options import Timeout, as_timeout, carrier_of, check_retries, options_of
 from image_classify._providers import provider_info
 from image_classify._responses import APIResponse, Operation
+from image_classify._validation import validate_mode
 
 T = TypeVar("T")
 
@@ -54,10 +55,18 @@ def _settings(client: GeneratedClient, http: httpx.Client | httpx.AsyncClient) -
         async_sleep=options.async_sleep,
         follow_redirects=http.follow_redirects,
         max_redirects=http.max_redirects,
+        # call() takes validate= from IMAGE_CLASSIFY_VALIDATE only (read here, once per
+        # client's options); record= is the client objects'.
+        watch=_env_watch(),
     )
     if carrier is not None:
         carrier.call_settings = (options, settings, http)
     return settings
+
+
+def _env_watch() -> Watch | None:
+    mode = validate_mode(None)
+    return None if mode == "off" else Watch(mode, None)
 
 
 def _overrides(timeout: Timeout | None, max_retries: int | None) -> PerCall:

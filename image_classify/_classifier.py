@@ -35,6 +35,7 @@ from image_classify._factory import ssl_context
 from image_classify._images import ImageSource, load_image
 from image_classify._options import Timeout
 from image_classify._pool import AsyncPoolClient, PoolClient
+from image_classify._recording import RecordTo as RecordTo  # named in the constructors
 from image_classify._results import ClassificationResult
 from image_classify._version import user_agent
 from image_classify.errors import ImageClassifyError
@@ -53,8 +54,11 @@ class Classifier(_Base[RawT, httpx.Client, httpx.BaseTransport]):
     `max_retries`, `default_headers`, `http_client` (an httpx.Client used as it is, left
     open), `max_connections` (a cap on the pool; default none: it grows to the concurrency
     asked for), `transport` (an httpx transport for that pool: a mock, a proxy's),
-    `max_retry_wait` (seconds all retry waits of a call may add up to, default 120), and
-    provider options as keywords."""
+    `max_retry_wait` (seconds all retry waits of a call may add up to, default 120),
+    `validate` ("off", "warn" or "strict": check each answer against the provider's spec;
+    default IMAGE_CLASSIFY_VALIDATE, else "off"), `record` (a folder: every exchange
+    written there as a JSON cassette, credentials and images left out; default
+    IMAGE_CLASSIFY_RECORD), and provider options as keywords."""
 
     def _new_http(
         self, config: _Config, max_connections: int | None, transport: httpx.BaseTransport | None

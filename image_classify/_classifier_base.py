@@ -11,8 +11,9 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar
 
 import httpx
 
@@ -25,6 +26,7 @@ from image_classify._core import (
     Flow,
     HeaderCache,
     PerCall,
+    Watch,
     plan_flow,
 )
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
@@ -32,11 +34,18 @@ from image_classify._images import ImageSource, load_image
 from image_classify._logs import configure_logging
 from image_classify._options import Timeout, as_timeout, check_retries
 from image_classify._providers import ProviderInfo, provider_info, resolve_base_url
+from image_classify._recording import Recorder, record_folder
 from image_classify._responses import APIResponse, malformed_answer
 from image_classify._results import ClassificationResult, checked, ranked
+from image_classify._validation import ValidateMode, validate_mode
 from image_classify._version import user_agent
 from image_classify.adapters import adapter_for
 from image_classify.errors import ImageClassifyError, OptionError
+
+if TYPE_CHECKING:
+    # The constructor's annotations are copied as written into the rendered overloads
+    # (image_classify/_typed*.py), which import `_classifier`: RecordTo is named through it.
+    from image_classify import _classifier
 
 RawT = TypeVar("RawT")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
@@ -112,6 +121,8 @@ class _Config:
     max_response_bytes: int
     default_headers: Mapping[str, str]
     options: Mapping[str, Any]  # provider options, defaults for every call
+    validate: ValidateMode = "off"
+    record: Path | None = None  # the folder cassettes go to
 
 
 def _check_options(adapter: ModuleType, provider: str, options: Mapping[str, Any]) -> None:
@@ -170,6 +181,8 @@ class _Base(Generic[RawT, H, TransportT]):
         transport: TransportT | None = None,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        validate: Literal["off", "warn", "strict"] | None = None,
+        record: _classifier.RecordTo | None = None,
         **options: Any,
     ) -> None:
         configure_logging()
@@ -201,6 +214,8 @@ class _Base(Generic[RawT, H, TransportT]):
             max_response_bytes=_check_size(max_response_bytes),
             default_headers=dict(default_headers or {}),
             options=dict(options),
+            validate=validate_mode(validate),
+            record=record_folder(record),
         )
         if http_client is None:
             pool = self._new_http(config, max_connections, transport)
@@ -259,6 +274,7 @@ class _Base(Generic[RawT, H, TransportT]):
             max_redirects=http.max_redirects,
             sleep=time.sleep,
             async_sleep=asyncio.sleep,
+            watch=_watch(config),
         )
 
     @property
@@ -300,6 +316,8 @@ class _Base(Generic[RawT, H, TransportT]):
         max_retry_wait: float | None = None,
         max_response_bytes: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        validate: Literal["off", "warn", "strict"] | None = None,
+        record: _classifier.RecordTo | None = None,
         **options: Any,
     ) -> Self:
         """A copy with these options changed (the others as they are) that shares this
@@ -325,6 +343,10 @@ class _Base(Generic[RawT, H, TransportT]):
             changes["default_headers"] = {**config.default_headers, **default_headers}
         if options:
             changes["options"] = {**config.options, **options}
+        if validate is not None:
+            changes["validate"] = validate_mode(validate)
+        if record is not None:
+            changes["record"] = record_folder(record)
         return self._copy(**changes)
 
     def _flow(
@@ -375,6 +397,20 @@ class _Base(Generic[RawT, H, TransportT]):
             f"{type(self).__name__}(provider={config.info.key!r}, base_url={config.base_url!r}, "
             f"model={config.model!r}, max_retries={config.max_retries})"
         )
+
+
+def _watch(config: _Config) -> Watch | None:
+    """What validate= and record= ask of each exchange; None when neither is on."""
+    if config.validate == "off" and config.record is None:
+        return None
+    recorder = None
+    if config.record is not None:
+        # The credential's value, redacted wherever it shows up in a cassette.
+        auth = config.auth
+        secrets = [*auth.query_params.values()]
+        secrets += [value.removeprefix("Bearer ") for value in auth.headers.values()]
+        recorder = Recorder(config.record, config.info, secrets)
+    return Watch(config.validate, recorder)
 
 
 @dataclass(frozen=True, slots=True)

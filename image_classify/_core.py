@@ -22,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import orjson
@@ -32,12 +32,16 @@ from image_classify._providers import ProviderInfo
 from image_classify._redaction import redact, redact_exception
 from image_classify._responses import APIResponse, Operation, find_request_id, interpret
 from image_classify._retry import retry_delay
+from image_classify._validation import ValidateMode, judge
 from image_classify.errors import (
     APIConnectionError,
     APITimeoutError,
     OptionError,
     ResponseTooLargeError,
 )
+
+if TYPE_CHECKING:
+    from image_classify._recording import Recorder
 
 T = TypeVar("T")
 # A server advising Retry-After: 1000000000, or a hundred images all answered 429, must not
@@ -48,6 +52,15 @@ DEFAULT_MAX_RETRY_WAIT = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 Step = httpx.Request | float
 Flow = Generator[Step, Any, T]
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """validate= and record=: what to do with the answers of each exchange. None on the
+    settings when neither is on, so a call pays one attribute test for both."""
+
+    validate: ValidateMode  # the final answer, checked against the spec
+    recorder: Recorder | None  # every answer (attempts, hops) written as a cassette
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +85,7 @@ class CallSettings:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    watch: Watch | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +278,7 @@ def exchange(
     """Send `request` until its outcome is final; the typed APIResponse. Raises
     APIConnectionError when the last attempt got no response."""
     info = settings.info
+    watch = settings.watch
     attempt = 1
     waited = 0.0
     first_sent = time.perf_counter()
@@ -272,6 +287,8 @@ def exchange(
             log_request(request, attempt, max_retries + 1)
         started = time.perf_counter()
         answer = yield request
+        if watch is not None:
+            _record(watch, operation, answer, started)
         hops = 0
         while settings.follow_redirects and isinstance(answer, httpx.Response):
             hop = answer.next_request
@@ -282,7 +299,10 @@ def exchange(
                 limit = f"more than {settings.max_redirects} redirects"
                 answer = httpx.TooManyRedirects(limit, request=hop)
                 break
+            hop_sent = time.perf_counter()
             answer = yield without_foreign_credentials(hop, request, info)
+            if watch is not None:
+                _record(watch, operation, answer, hop_sent)
         outcome: httpx.Response | APIConnectionError
         if isinstance(answer, httpx.Response):
             outcome = answer
@@ -310,8 +330,20 @@ def exchange(
     if isinstance(outcome, APIConnectionError):
         raise outcome
     response = interpret(operation, settings.generated, outcome, info, attempt - 1)
+    if watch is not None and watch.validate != "off":
+        problem = judge(watch.validate, info, outcome)  # warn: None, after warning
+        if problem is not None:
+            problem.__cause__ = response.error  # the status error it stands in for, if any
+            response.error = problem
     response.elapsed = time.perf_counter() - first_sent
     return response
+
+
+def _record(watch: Watch, operation: Operation[Any], answer: Any, sent: float) -> None:
+    recorder = watch.recorder
+    if recorder is not None and isinstance(answer, httpx.Response):
+        name = getattr(operation, "__name__", type(operation).__name__)
+        recorder.record(name, answer, time.perf_counter() - sent)
 
 
 def operation_flow(

@@ -41,8 +41,11 @@ class Classifier(_classifier.Classifier[RawT]):
     `max_retries`, `default_headers`, `http_client` (an httpx.Client used as it is, left
     open), `max_connections` (a cap on the pool; default none: it grows to the concurrency
     asked for), `transport` (an httpx transport for that pool: a mock, a proxy's),
-    `max_retry_wait` (seconds all retry waits of a call may add up to, default 120), and
-    provider options as keywords."""
+    `max_retry_wait` (seconds all retry waits of a call may add up to, default 120),
+    `validate` ("off", "warn" or "strict": check each answer against the provider's spec;
+    default IMAGE_CLASSIFY_VALIDATE, else "off"), `record` (a folder: every exchange
+    written there as a JSON cassette, credentials and images left out; default
+    IMAGE_CLASSIFY_RECORD), and provider options as keywords."""
 
     @overload
     def __init__(
@@ -60,6 +63,8 @@ class Classifier(_classifier.Classifier[RawT]):
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -78,6 +83,8 @@ class Classifier(_classifier.Classifier[RawT]):
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -96,6 +103,8 @@ class Classifier(_classifier.Classifier[RawT]):
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -114,6 +123,8 @@ class Classifier(_classifier.Classifier[RawT]):
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -132,6 +143,8 @@ class Classifier(_classifier.Classifier[RawT]):
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -150,6 +163,8 @@ class Classifier(_classifier.Classifier[RawT]):
         transport: httpx.BaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     def __init__(self, provider: str, **kwargs: Any) -> None:
@@ -181,6 +196,8 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -199,6 +216,8 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -217,6 +236,8 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -235,6 +256,8 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -253,6 +276,8 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     @overload
@@ -271,6 +296,8 @@ class AsyncClassifier(_classifier.AsyncClassifier[RawT]):
         transport: httpx.AsyncBaseTransport | None = ...,
         max_retry_wait: float = ...,
         max_response_bytes: int = ...,
+        validate: Literal["off", "warn", "strict"] | None = ...,
+        record: _classifier.RecordTo | None = ...,
         **options: Any,
     ) -> None: ...
     def __init__(self, provider: str, **kwargs: Any) -> None:

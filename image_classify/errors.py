@@ -8,7 +8,8 @@
     └── APIError                         talking to the provider failed
         ├── APIConnectionError           no response: DNS, refused, reset, TLS, ...
         │   └── APITimeoutError
-        ├── APIResponseValidationError   a 2xx whose body is not the documented shape
+        ├── APIResponseValidationError   a 2xx whose body is not the documented shape, or
+        │                                (validate="strict") any answer the spec does not allow
         ├── ResponseTooLargeError        an answer past max_response_bytes (not read on)
         └── APIStatusError               the provider answered with an error
             ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
@@ -17,6 +18,9 @@
             ├── InternalServerError 5xx (also non-IANA ones such as Cloudflare's 520-527)
             │   └── ServiceUnavailableError 503
             └── ProviderError                a 2xx whose body says success: false
+
+SpecDeviationWarning (a UserWarning, not an error) is what validate="warn" issues for each
+place an answer departs from the provider's spec.
 
 Messages are redacted when the error is built (image_classify._redaction); reprs never show
 the request (its URL may carry a key in the query string).
@@ -89,13 +93,30 @@ class APITimeoutError(APIConnectionError):
 
 class APIResponseValidationError(APIError):
     """A success status whose body is not what the spec documents: not JSON, truncated,
-    an HTML page from a proxy, or JSON of another shape."""
+    an HTML page from a proxy, or JSON of another shape. With validate="strict", also any
+    answer (an error status included) the provider's spec does not allow: `deviations`
+    then lists each place (image_classify._spec_check.Deviation), else it is empty."""
 
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, deviations: tuple[Any, ...] = ()
+    ) -> None:
         super().__init__(message, request=response.request)
         self.response: httpx.Response = response
         self.status_code: int = response.status_code
         self.body: bytes = response.content
+        self.deviations: tuple[Any, ...] = deviations
+
+
+class SpecDeviationWarning(UserWarning):
+    """validate="warn": an answer departs from the provider's spec at one place. The text
+    names the provider, the operation, the JSON pointer and what the spec expects;
+    `deviation` is the image_classify._spec_check.Deviation itself."""
+
+    def __init__(self, deviation: Any) -> None:
+        from image_classify._redaction import redact  # errors.py is imported by its imports
+
+        super().__init__(redact(str(deviation)))
+        self.deviation: Any = deviation
 
 
 class ResponseTooLargeError(APIError):
@@ -237,6 +258,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "ServiceUnavailableError",
+    "SpecDeviationWarning",
     "UnknownProviderError",
     "UnprocessableEntityError",
     "error_class_for",
