@@ -1,4 +1,9 @@
-"""The `image-classify` command (also `python -m image_classify`)."""
+"""The `image-classify` command (also `python -m image_classify`).
+
+`image-classify IMAGE... -p P` classifies (the default command, also `image-classify
+classify ...`); `image-classify mock [PROVIDER...]` serves the Prism mocks until Ctrl-C.
+`--mock` and `mock` start Prism through image_classify._prism (no checkout needed).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,7 @@ import contextlib
 import json
 import logging
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ import click
 from image_classify._classify import classify_many
 from image_classify._factory import client as make_client
 from image_classify._logs import WAIT, logger
+from image_classify._prism_fleet import mock_fleet, running, serve
 from image_classify._providers import ProviderInfo, providers, resolve_base_url
 from image_classify._results import ClassificationResult
 from image_classify.errors import (
@@ -31,11 +35,6 @@ from image_classify.errors import (
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
 MOCK_KEY = "mock-key"  # Prism only checks that a credential is present
-MOCK_STOP_SECONDS = 30  # the mocks stop within 5 s each (SIGTERM, then SIGKILL)
-NEEDS_CHECKOUT = (
-    "--mock needs the project checkout (tools/ and the Prism install from "
-    "`bash scripts/setup.sh`); run it from the repository root."
-)
 
 
 def _provider_help() -> str:
@@ -57,6 +56,8 @@ Examples:
   image-classify cat.jpg --provider roboflow --model vehicle-classification-eapcd/2 --top-k 3
   image-classify photos/ --provider cloudflare --json > labels.jsonl
   image-classify cat.jpg --provider all --mock      # every provider, against local mocks
+  image-classify mock cloudflare                    # serve a mock until Ctrl-C
+  image-classify classify mock                      # classify a file named like a command
 \b
 Exit status: 0 all classified, 1 some image or call failed, 2 bad usage.
 """
@@ -156,70 +157,6 @@ def parse_options(values: tuple[str, ...]) -> dict[str, Any]:
     return options
 
 
-def checkout_root() -> Path | None:
-    """The project checkout whose pipeline (`python -m tools`) can run the mocks: the
-    current folder, or the one holding this package (a checkout or an editable install)."""
-    for folder in (Path.cwd(), Path(__file__).resolve().parent.parent):
-        if (folder / "tools" / "__main__.py").is_file():
-            return folder
-    return None
-
-
-@contextlib.contextmanager
-def mocks(keys: list[str]) -> Iterator[dict[str, str]]:
-    """The Prism mocks of `keys`, run by the pipeline in a subprocess
-    (`python -m tools mock-session`): the runtime never imports tools/. They stop when
-    this closes the subprocess's stdin (or this process ends)."""
-    root = checkout_root()
-    if root is None:
-        raise UsageProblem(NEEDS_CHECKOUT)
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tools", "mock-session", *keys],
-            cwd=root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-        )
-        try:
-            urls = _mock_urls(process, errors)
-            yield urls
-        finally:
-            _stop_mocks(process)
-
-
-def _mock_urls(process: subprocess.Popen[bytes], errors: Any) -> dict[str, str]:
-    """The base URLs the session prints once its mocks listen; its error otherwise."""
-    assert process.stdout is not None
-    for raw in process.stdout:
-        with contextlib.suppress(ValueError):
-            message = json.loads(raw)
-            if isinstance(message, dict) and isinstance(message.get("urls"), dict):
-                return {str(k): str(v) for k, v in message["urls"].items()}
-    process.wait()
-    errors.seek(0)
-    text = errors.read().decode("utf-8", "replace").strip()
-    if "No module named tools" in text:
-        raise UsageProblem(NEEDS_CHECKOUT)
-    raise click.ClickException(
-        text.removeprefix("error: ") or f"the mocks did not start (exit {process.returncode})."
-    )
-
-
-def _stop_mocks(process: subprocess.Popen[bytes]) -> None:
-    """Close the session's stdin (it stops its mocks and exits); kill it if it hangs."""
-    with contextlib.suppress(OSError):
-        if process.stdin is not None:
-            process.stdin.close()
-    try:
-        process.wait(MOCK_STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
-
-
 def print_table(
     source: str, results: list[tuple[str, ClassificationResult[Any]]], top_k: int | None
 ) -> None:
@@ -259,7 +196,53 @@ def describe(error: ImageClassifyError) -> str:
     return str(error)
 
 
-@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+HELP_NAMES = ["-h", "--help"]
+HELP_OPTIONS: dict[str, Any] = {"help_option_names": HELP_NAMES}
+
+
+class DefaultGroup(click.Group):
+    """A group whose default command runs when the first argument names no subcommand:
+    `image-classify cat.jpg -p P` is `image-classify classify cat.jpg -p P`, and a file
+    named like a subcommand is classified with `image-classify classify mock` (or
+    `./mock`). `--help` shows the default command's help with the subcommands listed.
+    A new subcommand is one more `@main.command()` function."""
+
+    def __init__(self, *args: Any, default_command: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_command = default_command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        if first is None or (first not in self.commands and first not in ("-h", "--help")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        command = self.commands[self.default_command]
+        shown = click.Context(
+            command, info_name=ctx.info_name, parent=ctx.parent, help_option_names=HELP_NAMES
+        )
+        command.format_usage(shown, formatter)
+        command.format_help_text(shown, formatter)
+        command.format_options(shown, formatter)
+        self.format_commands(ctx, formatter)
+        command.format_epilog(shown, formatter)
+
+
+@click.group(
+    cls=DefaultGroup,
+    default_command="classify",
+    context_settings=HELP_OPTIONS,
+)
+def main() -> None:
+    """The `image-classify` command: classify (the default) and its subcommands."""
+
+
+@main.command(
+    epilog=EPILOG,
+    context_settings=HELP_OPTIONS,
+    short_help="Classify images and print labels (the default command).",
+)
 @click.argument("images", nargs=-1, required=True, metavar="IMAGE...")
 @click.option("--provider", "-p", required=True, help="A provider (see below), or 'all'.")
 @click.option(
@@ -273,7 +256,7 @@ def describe(error: ImageClassifyError) -> str:
 @click.option("--base-url", help="Send requests here instead (a proxy or another mock).")
 @click.option("--option", "-o", "raw_options", multiple=True, help="Provider option NAME=VALUE.")
 @click.option("--concurrency", "-c", type=click.IntRange(min=1), default=8, show_default=True)
-def main(
+def classify(
     images: tuple[str, ...],
     provider: str,
     models: tuple[str, ...],
@@ -285,7 +268,7 @@ def main(
     concurrency: int,
 ) -> None:
     """Classify IMAGE files (or folders of them, or Roboflow image URLs) with hosted
-    image-classification APIs and print labels with scores."""
+    image-classification APIs and print labels with scores (the default command)."""
     known = providers()
     if provider == "all":
         keys = [k for k, info in known.items() if mock or base_url or has_credentials(info)]
@@ -310,7 +293,7 @@ def main(
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(waits_shown())
-        urls = stack.enter_context(mocks(keys)) if mock else {}
+        urls = stack.enter_context(running(keys)) if mock else {}
         jobs = []
         for key in keys:
             client: dict[str, Any] = {}
@@ -329,6 +312,26 @@ def main(
             f"\n{failures} of {len(sources) * len(jobs)} classification(s) failed.", err=True
         )
         sys.exit(1)
+
+
+@main.command(
+    context_settings=HELP_OPTIONS, short_help="Serve the Prism mocks until Ctrl-C or SIGTERM."
+)
+@click.argument("names", nargs=-1, metavar="[PROVIDER]...")
+@click.option("--dynamic", is_flag=True, help="Answers generated from the schemas (Prism -d).")
+@click.option("--seed", default="1", show_default=True, help="Seed for --dynamic answers.")
+def mock(names: tuple[str, ...], dynamic: bool, seed: str) -> None:
+    """Serve the Prism mocks of PROVIDERs (default: all) on their fixed local ports
+    (--errors), one line each with its base URL, until Ctrl-C or SIGTERM. Needs Prism:
+    IMAGE_CLASSIFY_PRISM, node_modules/.bin/prism, or Node.js (npx fetches it)."""
+    for name in names:
+        if name not in providers():
+            raise UsageProblem(
+                f"unknown provider {name!r}; choose one or more of: {', '.join(providers())}."
+            )
+    fleet = mock_fleet(names, dynamic=dynamic, seed=seed)
+    mode = f"dynamic, seed {seed}" if dynamic else "static examples"
+    sys.exit(serve(fleet, mode=mode))
 
 
 def check_credentials(job: Job) -> None:

@@ -106,12 +106,6 @@ def _mock(args: argparse.Namespace) -> int:
     return serve(args.providers, dynamic=args.dynamic, seed=args.seed)
 
 
-def _mock_session(args: argparse.Namespace) -> int:
-    from tools.mock import session
-
-    return session(args.providers)
-
-
 def _list_providers(args: argparse.Namespace) -> int:
     from tools.manifest import load_providers
     from tools.upstream import upstreams
@@ -198,14 +192,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", default="1", help="seed for --dynamic, so responses repeat (default 1)"
     )
     mock.set_defaults(handler=_mock)
-
-    mock_session = sub.add_parser(
-        "mock-session",
-        help="start Prism mocks, print one JSON line of their base URLs, stop them when "
-        "stdin closes or on SIGTERM (what `image-classify --mock` runs)",
-    )
-    mock_session.add_argument("providers", nargs="*", metavar="PROVIDER", help="default: all")
-    mock_session.set_defaults(handler=_mock_session)
 
     listing = sub.add_parser(
         "list-providers", help="the manifest's provider keys, one per line (for scripts)"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from image_classify import ClassificationResult
@@ -23,11 +25,13 @@ CREDENTIAL_VARS = frozenset(
 )
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARS}
     return subprocess.run(
         [sys.executable, "-m", "image_classify", *args],
-        cwd=ROOT,
+        cwd=cwd,
         env={**clean, **(env or {})},
         capture_output=True,
         text=True,
@@ -49,6 +53,9 @@ def assert_one_line_error(
 def test_help_lists_providers_env_vars_and_examples() -> None:
     result = cli("--help")
     assert result.returncode == 0
+    assert result.stdout.startswith("Usage: python -m image_classify [OPTIONS] IMAGE...")
+    commands = result.stdout.split("Commands:", 1)[1].split("Providers", 1)[0].split()
+    assert commands[0] == "classify" and "mock" in commands
     for text in (
         *PROVIDERS,
         "ROBOFLOW_API_KEY",
@@ -161,46 +168,104 @@ def test_the_command_says_what_it_waits_for() -> None:
     assert "cat" in result.stdout
 
 
-def test_mock_outside_a_checkout_says_what_it_needs(tmp_path: Path) -> None:
-    """The runtime runs the mocks through `python -m tools mock-session`; an installed
-    copy without the project checkout says so (exit 2), no traceback."""
+def test_mock_outside_the_checkout_with_image_classify_prism(tmp_path: Path) -> None:
+    """--mock starts Prism itself (image_classify._prism): a copy of the package run from
+    a folder outside the checkout, with no package.json above it, serves the documents
+    it ships with the Prism that IMAGE_CLASSIFY_PRISM names."""
     shutil.copytree(
         ROOT / "image_classify", tmp_path / "image_classify", ignore=shutil.ignore_patterns("*.pyc")
     )
-    clean = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARS}
-    result = subprocess.run(
-        [sys.executable, "-m", "image_classify", str(SAMPLE), "-p", "cloudflare", "--mock"],
+    shutil.copy(SAMPLE, tmp_path / "sample.jpg")
+    prism = ROOT / "node_modules" / ".bin" / "prism"
+    result = cli(
+        "sample.jpg", "-p", "cloudflare", "--mock", "--json",
         cwd=tmp_path,
-        env={**clean, "PYTHONPATH": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        env={"PYTHONPATH": str(tmp_path), "IMAGE_CLASSIFY_PRISM": str(prism)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["predictions"][0]["label"] == "PERSIAN CAT"
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_image_classify_prism_is_one_error_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "no-prism"
+    result = cli(
+        str(SAMPLE), "-p", "cloudflare", "--mock", env={"IMAGE_CLASSIFY_PRISM": str(missing)}
     )
-    assert_one_line_error(result, 2, "--mock needs the project checkout", "scripts/setup.sh")
+    assert_one_line_error(result, 1, f"IMAGE_CLASSIFY_PRISM={missing} does not exist")
 
 
-def test_mock_session_prints_its_urls_and_stops_when_stdin_closes() -> None:
-    from tools.mock_server import prism_pids
+class MockCommand:
+    """`image-classify mock ...` as a subprocess; its URL lines read as they come."""
 
-    session = subprocess.Popen(
-        [sys.executable, "-m", "tools", "mock-session", "huggingface"],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert session.stdout is not None and session.stdin is not None
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "image_classify", "mock", *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def urls(self, keys: list[str]) -> dict[str, str]:
+        assert self.process.stdout is not None
+        found: dict[str, str] = {}
+        seen = []
+        while set(found) != set(keys):
+            line = self.process.stdout.readline()  # the process ends (EOF) if it fails
+            if not line:
+                stderr = self.process.stderr.read() if self.process.stderr else ""
+                pytest.fail(f"no URL lines for {keys}; got {seen}; {stderr}")
+            seen.append(line)
+            fields = line.split()
+            if len(fields) >= 2 and fields[0] in keys:
+                found[fields[0]] = fields[1]
+        return found
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_mock_serves_until_a_signal_and_leaves_nothing(signum: signal.Signals) -> None:
+    from image_classify._prism import prism_pids
+
+    port = providers()["cloudflare"].mock_port
+    marker = f"--port {port} "
+    command = MockCommand("cloudflare")
     try:
-        first = session.stdout.readline()
-        assert first, session.stderr.read().decode() if session.stderr else ""  # e.g. port busy
-        assert json.loads(first) == {"urls": {"huggingface": "http://127.0.0.1:4013"}}
-        assert prism_pids("--port 4013 ")
+        urls = command.urls(["cloudflare"])
+        assert urls == {"cloudflare": f"http://127.0.0.1:{port}"}
+        answer = httpx.post(
+            f"{urls['cloudflare']}/accounts/0123/ai/run/@cf/microsoft/resnet-50",
+            headers={"Authorization": "Bearer mock", "Content-Type": "application/octet-stream"},
+            content=SAMPLE.read_bytes(),
+            timeout=10.0,
+        )
+        assert answer.status_code == 200, answer.text
+        assert prism_pids(marker)
+        command.process.send_signal(signum)
+        assert command.process.wait(15) == 0
     finally:
-        session.stdin.close()
-        assert session.wait(30) == 0
-    assert session.stdout.read() == b""
-    assert not prism_pids("--port 4013 ")
+        command.stop()
+    assert command.process.stdout is not None and command.process.stderr is not None
+    assert command.process.stdout.read().splitlines()[-1] == "stopped"
+    assert "Traceback" not in command.process.stderr.read()
+    assert prism_pids(marker) == []
+
+
+def test_mock_with_an_unknown_provider_is_a_usage_error() -> None:
+    assert_one_line_error(cli("mock", "cloudflare", "clarifai"), 2, "clarifai", *PROVIDERS)
+
+
+@pytest.mark.parametrize("args", [("classify", "mock"), ("./mock",)], ids=["classify", "path"])
+def test_a_file_named_like_a_subcommand_is_classified(args: tuple[str, ...]) -> None:
+    result = cli(*args, "-p", "huggingface", env={"HF_TOKEN": "hf_x"})
+    assert result.returncode == 1
+    assert "mock: huggingface:" in result.stderr and "no such file" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(
