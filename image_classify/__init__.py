@@ -21,7 +21,13 @@ from image_classify._classifier_base import BatchItem, ClassificationResponse
 from image_classify._factory import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from image_classify._images import ImageSource
 from image_classify._options import ClientOptions, options_of, set_options
-from image_classify._replay import CassetteOutcome, ReplayReport, replay
+from image_classify._replay import (
+    CassetteOutcome,
+    ReplayReport,
+    cassette_paths,
+    replay,
+    replay_one,
+)
 from image_classify._responses import APIResponse
 from image_classify._results import BoundingBox, ClassificationResult, Prediction
 from image_classify._typed import (
@@ -104,10 +110,12 @@ __all__ = [
     "aiohttp_transport",
     "call",
     "call_detailed",
+    "cassette_paths",
     "classify",
     "classify_many",
     "client",
     "options_of",
     "replay",
+    "replay_one",
     "set_options",
 ]

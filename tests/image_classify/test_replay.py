@@ -13,8 +13,8 @@ from typing import Any
 import jsonpath_rfc9535
 import pytest
 
-from image_classify import Classifier, replay
-from image_classify._replay import cassette_paths, jsonpath, replay_one
+from image_classify import Classifier, cassette_paths, replay, replay_one
+from image_classify._replay import jsonpath
 from image_classify._spec_files import effective_spec
 from tests.image_classify.loopback import loopback
 from tests.image_classify.test_validate_mode import PLANTED, planted
