@@ -3,6 +3,7 @@ the sdist holds what that build needs."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tarfile
@@ -48,6 +49,27 @@ def test_wheel_contains_every_package_with_py_typed(tmp_path: Path) -> None:
     assert not any("__pycache__" in n for n in names)
 
 
+def _dist_info_licenses(wheel: zipfile.ZipFile) -> dict[str, bytes]:
+    return {
+        name: wheel.read(name)
+        for name in wheel.namelist()
+        if re.fullmatch(r"image_classify_sdk-[^/]+\.dist-info/licenses/LICENSE", name)
+    }
+
+
+def test_the_wheel_ships_the_license(tmp_path: Path) -> None:
+    """The MIT text sits in the wheel's metadata (PEP 639: license-files = ["LICENSE"]),
+    byte for byte, and the metadata names it."""
+    wheel = _wheel(ROOT, tmp_path)
+    shipped = list(_dist_info_licenses(wheel).values())
+    dist_info = sorted(n for n in wheel.namelist() if ".dist-info/" in n)
+    assert shipped == [(ROOT / "LICENSE").read_bytes()], dist_info
+    (metadata,) = (n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+    headers = wheel.read(metadata).decode().split("\n\n", 1)[0].splitlines()
+    assert "License-Expression: MIT" in headers
+    assert "License-File: LICENSE" in headers
+
+
 def test_the_sdist_builds_the_same_packages_and_ships_no_tests(tmp_path: Path) -> None:
     built = subprocess.run(
         [sys.executable, "-c", "import sys; from hatchling.build import build_sdist as b; "
@@ -62,5 +84,9 @@ def test_the_sdist_builds_the_same_packages_and_ships_no_tests(tmp_path: Path) -
         tops = {name.split("/")[1] for name in archive.getnames() if "/" in name}
     assert not tops & {"tests", "tools"}, tops
     (source,) = (tmp_path / "src").iterdir()
-    tops = {name.split("/")[0] for name in _wheel(source, tmp_path / "wheel").namelist()}
+    wheel = _wheel(source, tmp_path / "wheel")
+    tops = {name.split("/")[0] for name in wheel.namelist()}
     assert {p.package for p in load_providers().values()} | {"image_classify"} <= tops
+    # The licence travels through the sdist into the wheel built from it.
+    assert (source / "LICENSE").read_bytes() == (ROOT / "LICENSE").read_bytes()
+    assert list(_dist_info_licenses(wheel).values()) == [(ROOT / "LICENSE").read_bytes()]
