@@ -4,12 +4,14 @@
 any warning (a broken link, a docstring mkdocstrings cannot read, a marker the hook
 cannot fill) fails it. The provider pages' examples run as written: the real-API one
 against a local 127.0.0.1 server answering like the provider, the offline one against
-image_classify.testing's fake. MkDocs, Material and mkdocstrings are dev dependencies:
-without them this module fails to import, on purpose (no silent skip).
+image_classify.testing's fake; so do docs/getting-started.md's. MkDocs, Material and
+mkdocstrings are dev dependencies: without them this module fails to import, on purpose
+(no silent skip).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -115,3 +117,28 @@ def test_provider_page_examples_run(
             finally:
                 close_shared()
     assert capsys.readouterr().out.strip()
+
+
+GETTING_STARTED = ROOT / "docs" / "getting-started.md"
+
+
+@pytest.mark.parametrize("index", range(len(python_blocks(GETTING_STARTED.read_text("utf-8")))))
+def test_getting_started_examples_run(
+    index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each example of docs/getting-started.md, against local servers for every provider
+    (IMAGE_CLASSIFY_<KEY>_BASE_URL), with the sample as cat.jpg, a.jpg and b.jpg."""
+    code = python_blocks(GETTING_STARTED.read_text("utf-8"))[index]
+    for name in ("cat.jpg", "a.jpg", "b.jpg"):
+        shutil.copy(SAMPLE, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    with contextlib.ExitStack() as stack:
+        for key, info in providers().items():
+            server = stack.enter_context(loopback(key))
+            monkeypatch.setenv(info.base_url_env, server.base_url)
+            for variable in (*info.auth.env[:1], *info.auth.extra_env):
+                monkeypatch.setenv(variable, f"docs-{key}-credential")
+        try:
+            exec(compile(code, f"docs/getting-started.md example {index + 1}", "exec"), {})
+        finally:
+            close_shared()
