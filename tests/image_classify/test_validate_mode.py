@@ -253,3 +253,16 @@ print([m for m in ("image_classify._spec_check", "jsonschema") if m in sys.modul
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_checker_failure_is_logged_and_the_call_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any) -> list[Any]:
+        raise RuntimeError(f"checker bug near {KEY}")
+
+    monkeypatch.setattr("image_classify._spec_check.check_response", broken)
+    with planted(answer(200, GOOD)) as server, make(server, validate="strict") as hf:
+        assert hf.classify(sample_image()).predictions[0].label == "tabby"
+    [logged] = [r.getMessage() for r in caplog.records if "could not be checked" in r.getMessage()]
+    assert "RuntimeError" in logged and KEY not in logged
