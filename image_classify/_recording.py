@@ -185,12 +185,15 @@ def _image_ref_text(text: str) -> dict[str, Any] | None:
     if not sniff(start):
         return None
     raw = payload.encode("ascii", errors="replace")
-    if not _BASE64.fullmatch(raw):
-        return None
     try:
+        if not _BASE64.fullmatch(raw):
+            raise ValueError("not base64 throughout")
         data = base64.b64decode(raw.replace(b"-", b"+").replace(b"_", b"/"))
     except (binascii.Error, ValueError):
-        return None
+        # It starts as an image: kept out all the same, hashed as the text it is.
+        found = _image(raw, "base64 text, not decodable")
+        found["image"]["media_type"] = (sniff(start) or ("",))[0]
+        return found
     return _image(data, "base64")
 
 
