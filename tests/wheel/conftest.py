@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
-SAMPLE = ROOT / "samples" / "cat.jpg"
+SAMPLE = ROOT / "samples" / "sample.jpg"
 # The plugin's own tests run with the pytest the project pins.
 PYTEST_PIN = "pytest==9.2.0"
 
