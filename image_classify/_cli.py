@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,17 +21,21 @@ from typing import Any
 
 import click
 
-from image_classify._classify import classify_many
+from image_classify._classifier import Classifier
+from image_classify._classifier_base import BatchItem
 from image_classify._factory import client as make_client
 from image_classify._logs import WAIT, logger
 from image_classify._prism_fleet import mock_fleet, running, serve
 from image_classify._providers import ProviderInfo, providers, resolve_base_url
+from image_classify._replay import cassette_paths
+from image_classify._replay import replay as replay_folder
 from image_classify._results import ClassificationResult
 from image_classify.errors import (
     APIStatusError,
     ImageClassifyError,
     MissingCredentialsError,
     OptionError,
+    SpecDeviationWarning,
 )
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
@@ -90,6 +95,20 @@ def waits_shown() -> Iterator[None]:
         logger.setLevel(level)
 
 
+@contextlib.contextmanager
+def deviations_shown() -> Iterator[None]:
+    """--validate warn: each SpecDeviationWarning as one `warning:` line on stderr, every
+    time (not Python's once-per-place default, with its file and line of our code)."""
+
+    def show(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SpecDeviationWarning)
+        warnings.showwarning = show
+        yield
+
+
 def checked_base_url(base_url: str | None, keys: list[str]) -> str | None:
     """A --base-url that is not an http(s) URL is a usage error, found before any call."""
     if base_url is not None:
@@ -105,7 +124,7 @@ def checked_base_url(base_url: str | None, keys: list[str]) -> str | None:
 class Job:
     provider: str
     model: str | None
-    client: dict[str, Any]  # api_key / base_url for classify()
+    client: dict[str, Any]  # Classifier arguments: api_key, base_url, validate, record
     options: dict[str, Any]
 
 
@@ -256,6 +275,16 @@ def main() -> None:
 @click.option("--base-url", help="Send requests here instead (a proxy or another mock).")
 @click.option("--option", "-o", "raw_options", multiple=True, help="Provider option NAME=VALUE.")
 @click.option("--concurrency", "-c", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option(
+    "--validate",
+    type=click.Choice(["off", "warn", "strict"]),
+    help="Check each answer against the provider's spec: warn, or fail the image (strict).",
+)
+@click.option(
+    "--record",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each exchange to this folder as a cassette (no credentials, no image bytes).",
+)
 def classify(
     images: tuple[str, ...],
     provider: str,
@@ -266,6 +295,8 @@ def classify(
     base_url: str | None,
     raw_options: tuple[str, ...],
     concurrency: int,
+    validate: str | None,
+    record: Path | None,
 ) -> None:
     """Classify IMAGE files (or folders of them, or Roboflow image URLs) with hosted
     image-classification APIs and print labels with scores (the default command)."""
@@ -293,6 +324,7 @@ def classify(
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(waits_shown())
+        stack.enter_context(deviations_shown())
         urls = stack.enter_context(running(keys)) if mock else {}
         jobs = []
         for key in keys:
@@ -305,6 +337,10 @@ def classify(
             elif base_url:
                 client = {"base_url": base_url}
             model = chosen_models.get(key) or (known[key].example_model if mock else None)
+            if validate is not None:
+                client["validate"] = validate
+            if record is not None:
+                client["record"] = record
             jobs.append(Job(key, model, client, job_options))
         failures = run(jobs, sources, top_k, as_jsonl, concurrency)
     if failures:
@@ -334,9 +370,45 @@ def mock(names: tuple[str, ...], dynamic: bool, seed: str) -> None:
     sys.exit(serve(fleet, mode=mode))
 
 
+def _closing(items: Iterator[BatchItem[Any]], classifier: Classifier[Any]) -> Iterator[Any]:
+    """The batch's items; the classifier's pool closed once they are done (or abandoned)."""
+    with classifier:
+        yield from items
+
+
+@main.command(
+    context_settings=HELP_OPTIONS,
+    short_help="Check recorded cassettes against the specs and the typed clients.",
+)
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--provider", "-p", "only", multiple=True, help="Only this provider's cassettes (repeatable)."
+)
+def replay(folder: Path, only: tuple[str, ...]) -> None:
+    """Replay the cassettes in FOLDER (written by --record or Classifier(record=...))
+    through each provider's spec and typed client: one line per cassette, each deviation
+    with its JSON pointer and the overlay target that would make the spec accept it. Exit
+    status 0 when every cassette is read and matches its spec, 1 otherwise."""
+    for name in only:
+        if name not in providers():
+            raise UsageProblem(
+                f"unknown provider {name!r}; choose one or more of: {', '.join(providers())}."
+            )
+    if not cassette_paths(folder):
+        raise click.ClickException(
+            f"{folder} holds no cassettes (*.json); record some with "
+            "`image-classify IMAGE -p PROVIDER --record DIR`."
+        )
+    report = replay_folder(folder, providers=only or None)
+    click.echo(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
 def check_credentials(job: Job) -> None:
     """Fail once, up front, rather than once per image."""
-    make_client(job.provider, **job.client)
+    make_client(
+        job.provider, api_key=job.client.get("api_key"), base_url=job.client.get("base_url")
+    )
     info = providers()[job.provider]
     for name in info.auth.extra_env:
         if not os.environ.get(name) and not job.options:
@@ -351,15 +423,11 @@ def run(
     for job in jobs:
         check_credentials(job)
         started = time.perf_counter()
-        for item in classify_many(
-            sources,
-            provider=job.provider,
-            model=job.model,
-            top_k=top_k,
-            concurrency=concurrency,
-            **job.client,
-            **job.options,
-        ):
+        classifier: Classifier[Any] = Classifier(job.provider, model=job.model, **job.client)
+        items = classifier.classify_many(
+            sources, top_k=top_k, concurrency=concurrency, **job.options
+        )
+        for item in _closing(items, classifier):
             source = sources[item.index]
             if item.error is not None:
                 failures += 1

@@ -44,8 +44,6 @@ from image_classify._prism_find import (
     PRISM_ENV,
     PRISM_PACKAGE,
     PRISM_VERSION,
-    PrismError,
-    PrismNotFoundError,
     exit_text,
     find_prism,
     free_port,
@@ -53,6 +51,7 @@ from image_classify._prism_find import (
     port_holders,
     prism_pids,
 )
+from image_classify.errors import PrismError, PrismNotFoundError
 
 __all__ = [
     "HOST",

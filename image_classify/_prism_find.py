@@ -17,21 +17,13 @@ import socket
 import subprocess
 from pathlib import Path
 
-from image_classify.errors import ImageClassifyError
+from image_classify.errors import PrismNotFoundError
 
 PRISM_VERSION = "5.16.0"  # equal to package.json's pin and package-lock.json (a test checks)
 PRISM_PACKAGE = f"@stoplight/prism-cli@{PRISM_VERSION}"
 PRISM_ENV = "IMAGE_CLASSIFY_PRISM"
 HOST = "127.0.0.1"
 _CHECKOUT = Path(__file__).resolve().parent.parent
-
-
-class PrismError(ImageClassifyError):
-    """A Prism mock could not be started or did not become ready; the message says why."""
-
-
-class PrismNotFoundError(PrismError):
-    """No way to run Prism: no IMAGE_CLASSIFY_PRISM, no node_modules/.bin/prism, no npx."""
 
 
 def not_found_advice() -> str:

@@ -238,6 +238,14 @@ def error_class_for(status_code: int) -> type[APIStatusError]:
     return APIStatusError
 
 
+class PrismError(ImageClassifyError):
+    """A Prism mock could not be started or did not become ready; the message says why."""
+
+
+class PrismNotFoundError(PrismError):
+    """No way to run Prism: no IMAGE_CLASSIFY_PRISM, no node_modules/.bin/prism, no npx."""
+
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -254,6 +262,8 @@ __all__ = [
     "NotFoundError",
     "OptionError",
     "PermissionDeniedError",
+    "PrismError",
+    "PrismNotFoundError",
     "ProviderError",
     "RateLimitError",
     "ResponseTooLargeError",

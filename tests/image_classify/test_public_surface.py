@@ -10,7 +10,8 @@ import pkgutil
 import image_classify
 from image_classify import errors
 
-PUBLIC_MODULES = {"errors", "adapters"}
+# image_classify.testing: the pytest plugin and the fake, for users' own test suites.
+PUBLIC_MODULES = {"errors", "adapters", "testing"}
 
 
 def test_every_exported_name_exists_and_no_module_shadows_it() -> None:
