@@ -28,14 +28,20 @@ def render_json(document: Any) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
+def provider_spec_files(effective: eff.Effective) -> dict[str, str]:
+    """File name in image_classify/_specs/ -> text, for one provider's effective spec."""
+    key = effective.provider.key
+    files = {f"{key}.json": render_json(effective.document)}
+    if effective.provider.mock_overlays:
+        files[f"{key}.mock.json"] = render_json(eff.mock_document(effective))
+    return files
+
+
 def spec_files() -> dict[str, str]:
     """File name in image_classify/_specs/ -> text, for every provider in the manifest."""
     files: dict[str, str] = {}
     for provider in select(None):
-        effective = eff.build(provider)
-        files[f"{provider.key}.json"] = render_json(effective.document)
-        if provider.mock_overlays:
-            files[f"{provider.key}.mock.json"] = render_json(eff.mock_document(effective))
+        files.update(provider_spec_files(eff.build(provider)))
     return files
 
 

@@ -27,6 +27,7 @@ from tools.drift.staging import generate_staged, pinned_bytes, scratch_folder, s
 from tools.drift.version_bump import VERSION_FILES, VersionBump, plan_version_bump
 from tools.effective import Effective
 from tools.manifest import ROOT, Provider, select
+from tools.runtime_files import SPECS, provider_spec_files
 from tools.scratch import exclusive
 from tools.transaction import Transaction, recover, writable
 
@@ -112,7 +113,9 @@ def update(key: str, source: Source) -> Updated:
     if new_bytes == old.data:
         return Updated(provider, old_sha, new_sha, None, changelog)
     versions = [ROOT / name for name, _ in VERSION_FILES if (ROOT / name).is_file()]
-    for target in (provider.spec, lock.LOCK, *versions, changelog):  # fail before generating
+    shipped = [SPECS / name for name in (f"{key}.json", f"{key}.mock.json")]
+    targets = (provider.spec, lock.LOCK, *versions, changelog, *shipped)
+    for target in targets:  # fail before generating
         writable(target, "update")
     report = spec_and_overlay_drift(provider, old, source)  # also refuses another API's spec
     with scratch_folder(f"update-{provider.key}-") as folder:
@@ -130,6 +133,9 @@ def update(key: str, source: Source) -> Updated:
             transaction.add_file(provider.spec, new_bytes)
             transaction.add_tree(provider.package_dir, package_dir)
             transaction.add_file(lock.LOCK, lock_text.encode())
+            # The documents the wheel ships (mocks, validation) follow the new spec.
+            for name, text in provider_spec_files(effective).items():
+                transaction.add_file(SPECS / name, text.encode())
             for path, text in (version.files if version is not None else {}).items():
                 transaction.add_file(path, text.encode())
             transaction.add_file(changelog, log_text.encode())

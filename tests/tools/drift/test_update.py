@@ -115,6 +115,8 @@ def test_update_pins_regenerates_locks_and_logs(
         "generation.lock.json",
         "CHANGELOG/roboflow.md",
         "image_classify/_version.py",
+        "image_classify/_specs/roboflow.json",  # the documents the wheel ships
+        "image_classify/_specs/roboflow.mock.json",
         *(k for k in tree(project.root) if k.startswith("generated/roboflow_client/")),
     }
     assert not [k for k in tree(project.root) if k.startswith(".build/")]
