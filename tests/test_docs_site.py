@@ -25,7 +25,7 @@ import pytest
 from image_classify._classify import close_shared
 from image_classify._providers import providers
 from tests.image_classify.loopback import loopback
-from tools import docs_site
+from tools import docs_provider_pages
 from tools.manifest import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,9 +102,9 @@ def python_blocks(markdown: str) -> list[str]:
 def test_provider_page_examples_run(
     key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    blocks = python_blocks(docs_site.provider_page(load_providers()[key]))
+    blocks = python_blocks(docs_provider_pages.provider_page(load_providers()[key]))
     assert len(blocks) == 2  # the real API, and the offline fake
-    shutil.copy(SAMPLE, tmp_path / docs_site.EXAMPLE_IMAGE)
+    shutil.copy(SAMPLE, tmp_path / docs_provider_pages.EXAMPLE_IMAGE)
     monkeypatch.chdir(tmp_path)
     info = providers()[key]
     with loopback(key) as server:
