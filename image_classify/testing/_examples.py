@@ -9,10 +9,12 @@ built from the schema (required properties only, first enum value, lower bounds)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from image_classify import _spec_match
+from image_classify._spec_match import Operation, SpecIndex, match_status
 
 JSON = dict[str, Any]
 
@@ -26,17 +28,6 @@ UndocumentedAnswer.__module__ = "image_classify.testing"  # its public name in t
 
 
 @dataclass(frozen=True, slots=True)
-class Operation:
-    method: str  # upper case
-    path: str  # the template, as the spec spells it
-    node: JSON  # the operation object
-
-    @property
-    def name(self) -> str:
-        return f"{self.method} {self.path}"
-
-
-@dataclass(frozen=True, slots=True)
 class Answer:
     status: int
     media_type: str | None
@@ -46,54 +37,23 @@ class Answer:
 
 
 def resolve(spec: JSON, node: Any) -> Any:
-    """`node` with local `$ref`s followed (chains too)."""
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref: str = node["$ref"]
-        if not ref.startswith("#/") or seen > 32:
-            raise ValueError(f"cannot follow $ref {ref!r} (only local refs are supported)")
-        node = spec
-        for part in ref[2:].split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-        seen += 1
-    return node
+    """`node` with internal `$ref`s followed, as the validator follows them."""
+    return _spec_match.resolve(spec, node, "")[0]
 
 
-def _template_regex(template: str) -> re.Pattern[str]:
-    pieces = re.split(r"(\{[^}]+\})", template)
-    body = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in pieces)
-    return re.compile(body + "$")
+# Indexes of the documents routed so far, by id (each holds its document, so no id is reused).
+_INDEXES: dict[int, SpecIndex] = {}
 
 
-def server_paths(spec: JSON) -> list[str]:
-    """The path part of each server URL ("/v1"), longest first; "" stands for none."""
-    paths = {
-        re.sub(r"^[a-z]+://[^/]+", "", s.get("url", "")).rstrip("/")
-        for s in spec.get("servers", [])
-    }
-    return sorted(paths | {""}, key=len, reverse=True)
-
-
-def find_operation(spec: JSON, method: str, path: str) -> Operation | None:
-    """The operation serving `method path` (the URL's path, server prefix included or
-    not): literal templates win over templated ones, as in Prism's router."""
-    method = method.upper()
-    candidates = [path[len(p) :] for p in server_paths(spec) if p == "" or path.startswith(p + "/")]
-    items = sorted(spec.get("paths", {}).items(), key=lambda kv: kv[0].count("{"))
-    for rest in candidates:
-        for template, item in items:
-            operation = item.get(method.lower()) if isinstance(item, dict) else None
-            if isinstance(operation, dict) and _template_regex(template).match(rest):
-                return Operation(method, template, operation)
-    return None
-
-
-def _status_of(key: str) -> int | None:
-    if key.isdigit():
-        return int(key)
-    if re.fullmatch(r"[1-5]XX", key, re.IGNORECASE):
-        return int(key[0]) * 100
-    return None
+def find_operation(spec: JSON | SpecIndex, method: str, path: str) -> Operation | None:
+    """The operation serving `method path` (the URL's path, base path included or not),
+    routed by the validator's index (`_spec_match`): the most specific template wins."""
+    if isinstance(spec, SpecIndex):
+        index = spec
+    else:
+        index = _INDEXES.get(id(spec)) or _INDEXES.setdefault(id(spec), SpecIndex("", spec))
+    found = index.match(path)
+    return None if found is None else index.operation(found.template, method)
 
 
 def choose_response(operation: Operation, code: int | None) -> tuple[int, str]:
@@ -103,19 +63,13 @@ def choose_response(operation: Operation, code: int | None) -> tuple[int, str]:
         twos = sorted(int(k) for k in responses if k.isdigit() and 200 <= int(k) < 300)
         if twos:
             return twos[0], str(twos[0])
-        for key in responses:
-            if key.upper() == "2XX":
-                return 200, key
-        if "default" in responses:
-            return 200, "default"
+        key = match_status(200, [k for k in responses if not k.isdigit()])  # 2XX, default
+        if key is not None:
+            return 200, key
         raise UndocumentedAnswer(f"{operation.name} documents no 2xx answer: ask for a code")
-    if str(code) in responses:
-        return code, str(code)
-    for key in responses:
-        if key.upper() == f"{code // 100}XX":
-            return code, key
-    if "default" in responses:
-        return code, "default"
+    key = match_status(code, responses)
+    if key is not None:
+        return code, key
     documented = ", ".join(responses)
     raise UndocumentedAnswer(
         f"{operation.name} documents no {code} answer (documented: {documented}); ask for "

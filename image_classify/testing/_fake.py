@@ -12,7 +12,7 @@ import httpx
 import orjson
 
 from image_classify._providers import provider_info
-from image_classify._spec_files import effective_spec
+from image_classify._spec_match import Message, index_for
 from image_classify.testing._examples import (
     Answer,
     UndocumentedAnswer,
@@ -61,8 +61,9 @@ class FakeAPIs(MockBase):
 
     def _handle(self, key: str, request: httpx.Request) -> httpx.Response:
         self._check(key, request)
-        spec = effective_spec(key)
-        operation = find_operation(spec, request.method, request.url.path)
+        index = index_for(key)  # the validator's own routes: one answer to "which operation"
+        raw_path = Message.parse(str(request.url), request.headers).raw_path
+        operation = find_operation(index, request.method, raw_path)
         if operation is None:
             why = f"no operation of the {key} spec serves {request.method} {request.url.path}"
             raise self._violation(SpecViolation(key, request, [], why))
@@ -71,7 +72,7 @@ class FakeAPIs(MockBase):
         answer = named(
             key,
             lambda: choose_answer(
-                spec,
+                index.document,
                 operation,
                 code=header_code if header_code is not None else code,
                 example=header_example if header_example is not None else example,

@@ -8,7 +8,8 @@ import threading
 from dataclasses import dataclass
 
 from image_classify._providers import provider_info, providers
-from image_classify.testing._examples import Operation, UndocumentedAnswer
+from image_classify._spec_match import Operation
+from image_classify.testing._examples import UndocumentedAnswer
 
 _PREFER_PART = re.compile(r"\s*([a-z]+)\s*=\s*([^,;]*)\s*", re.IGNORECASE)
 

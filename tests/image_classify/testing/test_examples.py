@@ -9,8 +9,8 @@ import pytest
 
 from image_classify._providers import providers
 from image_classify._spec_files import effective_spec
+from image_classify._spec_match import Operation, index_for
 from image_classify.testing._examples import (
-    Operation,
     UndocumentedAnswer,
     choose_answer,
     choose_response,
@@ -35,7 +35,7 @@ def test_every_provider_has_a_first_label() -> None:
 
 
 def operation(responses: dict[str, Any]) -> Operation:
-    return Operation("POST", "/x", {"responses": responses})
+    return Operation("POST", "/x", "/paths/~1x/post", {"responses": responses}, {})
 
 
 def test_lowest_documented_2xx_wins() -> None:
@@ -137,9 +137,16 @@ def test_the_first_documented_example_of_each_provider(provider: str) -> None:
 def test_operations_are_found_under_the_servers_path() -> None:
     spec = effective_spec("huggingface")
     op = find_operation(spec, "POST", "/hf-inference/models/google/vit")
-    assert op is not None and op.path == "/models/{namespace}/{model_name}"
+    assert op is not None and op.template == "/models/{namespace}/{model_name}"
     assert find_operation(spec, "POST", "/hf-inference/nowhere") is None
     assert find_operation(spec, "GET", "/hf-inference/models/google/vit") is None
+
+
+def test_operations_are_routed_by_the_validators_index() -> None:
+    index = index_for("huggingface")
+    op = find_operation(index, "POST", "/hf-inference/models/google/vit")
+    assert op == index.operation("/models/{namespace}/{model_name}", "POST")
+    assert find_operation(effective_spec("huggingface"), "POST", "/models/google/vit") == op
 
 
 def test_a_schema_example_list_answers_an_error_without_a_media_example() -> None:
