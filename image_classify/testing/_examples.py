@@ -42,16 +42,11 @@ def resolve(spec: JSON, node: Any) -> Any:
 
 
 # Indexes of the documents routed so far, by id (each holds its document, so no id is reused).
-_INDEXES: dict[int, SpecIndex] = {}
 
 
-def find_operation(spec: JSON | SpecIndex, method: str, path: str) -> Operation | None:
+def find_operation(index: SpecIndex, method: str, path: str) -> Operation | None:
     """The operation serving `method path` (the URL's path, base path included or not),
     routed by the validator's index (`_spec_match`): the most specific template wins."""
-    if isinstance(spec, SpecIndex):
-        index = spec
-    else:
-        index = _INDEXES.get(id(spec)) or _INDEXES.setdefault(id(spec), SpecIndex("", spec))
     found = index.match(path)
     return None if found is None else index.operation(found.template, method)
 

@@ -14,7 +14,8 @@ import httpx
 from image_classify._classifier import AsyncClassifier, Classifier
 from image_classify._prism import PrismProcess, find_prism, stop_all
 from image_classify._providers import provider_info, providers
-from image_classify._spec_files import effective_spec, spec_path
+from image_classify._spec_files import spec_path
+from image_classify._spec_match import index_for
 from image_classify.testing._examples import choose_answer, find_operation, named
 from image_classify.testing._prefer import Preferences, parse_prefer, prefer_header
 from image_classify.testing._violations import RequestLog
@@ -241,8 +242,9 @@ class PrismMocks(MockBase):
         return _AsyncPreferTransport(self, provider_info(provider).key)
 
     def _prepare(self, key: str, request: httpx.Request) -> None:
-        spec = effective_spec(key)
-        operation = find_operation(spec, request.method, request.url.path)
+        index = index_for(key)
+        spec = index.document
+        operation = find_operation(index, request.method, request.url.path)
         if "prefer" not in request.headers:
             preferred = prefer_header(*self._preferences.take(key, operation))
             if preferred is not None:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from image_classify._providers import providers
-from image_classify._spec_files import effective_spec
 from image_classify._spec_match import Operation, index_for
 from image_classify.testing._examples import (
     UndocumentedAnswer,
@@ -121,9 +120,10 @@ def test_the_request_accept_header_picks_the_media_type() -> None:
 
 @pytest.mark.parametrize("provider", list(FIRST_LABELS))
 def test_the_first_documented_example_of_each_provider(provider: str) -> None:
-    spec = effective_spec(provider)
+    index = index_for(provider)
+    spec = index.document
     found = [
-        find_operation(spec, method.upper(), path)
+        find_operation(index, method.upper(), path)
         for path, item in spec["paths"].items()
         for method in item
         if method in ("post", "get")
@@ -135,31 +135,33 @@ def test_the_first_documented_example_of_each_provider(provider: str) -> None:
 
 
 def test_operations_are_found_under_the_servers_path() -> None:
-    spec = effective_spec("huggingface")
-    op = find_operation(spec, "POST", "/hf-inference/models/google/vit")
+    index = index_for("huggingface")
+    op = find_operation(index, "POST", "/hf-inference/models/google/vit")
     assert op is not None and op.template == "/models/{namespace}/{model_name}"
-    assert find_operation(spec, "POST", "/hf-inference/nowhere") is None
-    assert find_operation(spec, "GET", "/hf-inference/models/google/vit") is None
+    assert find_operation(index, "POST", "/hf-inference/nowhere") is None
+    assert find_operation(index, "GET", "/hf-inference/models/google/vit") is None
 
 
 def test_operations_are_routed_by_the_validators_index() -> None:
     index = index_for("huggingface")
     op = find_operation(index, "POST", "/hf-inference/models/google/vit")
     assert op == index.operation("/models/{namespace}/{model_name}", "POST")
-    assert find_operation(effective_spec("huggingface"), "POST", "/models/google/vit") == op
+    assert find_operation(index, "POST", "/models/google/vit") == op  # a mock's URL
 
 
 def test_a_schema_example_list_answers_an_error_without_a_media_example() -> None:
-    spec = effective_spec("img_processing")
-    op = find_operation(spec, "POST", "/v1/images/abc/classify")
+    index = index_for("img_processing")
+    spec = index.document
+    op = find_operation(index, "POST", "/v1/images/abc/classify")
     assert op is not None
     answer = choose_answer(spec, op, code=401)
     assert (answer.status, answer.body["message"]) == (401, "API key is required.")
 
 
 def test_documented_response_headers_carry_their_examples() -> None:
-    spec = effective_spec("cloudflare")
-    op = find_operation(spec, "POST", "/client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50")
+    index = index_for("cloudflare")
+    spec = index.document
+    op = find_operation(index, "POST", "/client/v4/accounts/a/ai/run/@cf/microsoft/resnet-50")
     assert op is not None
     assert choose_answer(spec, op, code=429).headers["Retry-After"] == "30"
 
