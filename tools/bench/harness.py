@@ -4,7 +4,9 @@
 
 A complete run (every benchmark, not --quick) writes docs/benchmarks.md: the published
 figures are always one run on one machine. A partial or quick run writes
-.build/benchmarks.md instead, unless --output says where.
+.build/benchmarks.md instead, unless --output says where. When per-call,
+classifier-per-call, peers or upload-memory ran, their plots (tools/bench/plots.py) go to
+img/ beside the report, which embeds them.
 """
 
 from __future__ import annotations
@@ -264,7 +266,15 @@ def _md(cell: str) -> str:
     return cell.replace("|", "\\|")
 
 
-def markdown(results: list[Result], *, quick: bool, started: dt.datetime, command: str) -> str:
+def markdown(
+    results: list[Result],
+    *,
+    quick: bool,
+    started: dt.datetime,
+    command: str,
+    plots: Sequence[str] = (),
+) -> str:
+    """The report; `plots` is its Plots section (tools.bench.plots.section), if any."""
     out = [
         "# Benchmarks",
         "",
@@ -288,6 +298,7 @@ def markdown(results: list[Result], *, quick: bool, started: dt.datetime, comman
     out += ["", "Libraries: " + ", ".join(f"{k} {v}" for k, v in libraries().items()) + ".", ""]
     out += ["## Results", "", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     out += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows(results)]
+    out += ["", *plots] if plots else []
     out += ["", "## What each figure measures", ""]
     for result in results:
         chosen = result.benchmark
@@ -322,6 +333,24 @@ def _paragraphs(docstring: str) -> str:
 # --------------------------------------------------------------------------- command
 
 
+def _plots(results: list[Result], report: Path, say: Say) -> list[str]:
+    """Draw the plotted benchmarks' figures into img/ beside the report; return the
+    report's Plots section (nothing when none of them ran)."""
+    from tools.bench import plots
+
+    found = plots.rows_from_figures(figure for result in results for figure in result.figures)
+    if not found:
+        return []
+    try:
+        paths = plots.draw_all(found, revision(), report.parent / "img")
+    except ImportError as exc:  # matplotlib is in the dev extra; the figures still publish
+        say(f"plots not drawn: {exc}")
+        return []
+    for path in paths:
+        say(f"wrote {path}")
+    return plots.section(paths, report)
+
+
 def main(
     names: Sequence[str],
     *,
@@ -348,7 +377,9 @@ def main(
     command += " --quick" if quick else ""
     command += f" --runs {runs}" if runs else ""
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(markdown(results, quick=quick, started=started, command=command))
+    plots = _plots(results, target, say)
+    report = markdown(results, quick=quick, started=started, command=command, plots=plots)
+    target.write_text(report)
     say(f"\nwrote {target}")
     return 1 if any(result.error for result in results) else 0
 
