@@ -129,6 +129,12 @@ def _imagenet_labels(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.plots_from is not None:  # redraw a report's plots; run no benchmark
+        from tools.bench.plots import plots_from_report
+
+        for path in plots_from_report(args.plots_from):
+            print(f"wrote {path}")
+        return 0
     from tools.bench.harness import main as bench
 
     return bench(args.names, quick=args.quick, runs=args.runs, output=args.output)
@@ -235,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="one iteration each, reduced inputs (a smoke run)"
     )
     bench.add_argument("--runs", type=int, help="repeated runs per figure (default: per benchmark)")
+    bench.add_argument(
+        "--plots-from",
+        type=Path,
+        metavar="REPORT",
+        help="draw the plots from REPORT's Results table (e.g. docs/benchmarks.md); run nothing",
+    )
     bench.add_argument(
         "--output",
         type=Path,

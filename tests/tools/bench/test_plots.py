@@ -160,3 +160,19 @@ def test_quick_bench_writes_its_plot_beside_the_report(tmp_path: Path) -> None:
     assert f"wrote {plot}" in done.stdout
     assert "edge_impulse sync" in _texts(plot)
     assert f"](img/{plot.name})" in output.read_text()
+
+
+def test_plots_from_redraws_a_reports_plots_without_running_anything(tmp_path: Path) -> None:
+    report = tmp_path / "benchmarks.md"
+    report.write_text(REPORT.read_text(encoding="utf-8"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "tools", "bench", "--plots-from", str(report)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    drawn = sorted(p.name for p in (tmp_path / "img").glob("*.svg"))
+    assert drawn == sorted(p.name for p in (ROOT / "docs" / "img").glob("bench-*.svg"))
+    assert "wrote" in done.stdout and "Traceback" not in done.stderr
