@@ -9,6 +9,7 @@ for the requests still in flight.
 
 from __future__ import annotations
 
+import collections
 import os
 import queue
 import threading
@@ -156,7 +157,9 @@ def run(
     """Feed each outcome to `add` as it arrives, and an image's outcomes to `image_done`
     once every provider answered for it; count them in `tally` (read after Ctrl-C)."""
     per_image: dict[str, list[Outcome]] = {}
-    wanted = {s: sum(s in work[j.provider] for j in jobs) for j in jobs for s in work[j.provider]}
+    wanted: collections.Counter[str] = collections.Counter()  # answers each image awaits
+    for sources in work.values():
+        wanted.update(sources)
     for outcome in outcomes(jobs, work, concurrency):
         if outcome.error is not None:
             tally.failed += 1

@@ -5,6 +5,7 @@ differently (tests/image_classify/cli_servers.py)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import time
@@ -91,3 +92,22 @@ def test_several_images_say_which_image_the_agreement_is_about(tmp_path: Path) -
         assert f"{tmp_path / name}: no two of 5 providers agree on the top label" in words
     rows = [line for line in lines if line.split()[1:2] and line.split()[1] in KEYS]
     assert len(rows) == 10  # a row per image and provider
+
+
+def test_jsonl_lines_stream_in_completion_order() -> None:
+    with slow_providers(DELAYS) as env:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command(str(SAMPLE), "-p", "all", "--format", "jsonl", *model_args(KEYS)),
+            cwd=ROOT,
+            env=clean_env(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        arrivals = [(time.monotonic() - started, line) for line in process.stdout]
+        assert process.wait(30) == 0
+    providers_seen = [json.loads(line)["provider"] for _, line in arrivals]
+    assert providers_seen == sorted(KEYS, key=FINISH.__getitem__)
+    assert arrivals[-1][0] - arrivals[0][0] > 1.0  # each flushed as it finished
