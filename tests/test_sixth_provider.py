@@ -191,6 +191,11 @@ def test_a_sixth_provider_is_four_files(tmp_path: Path) -> None:
     assert "acme" in table.stdout, table.stdout
     assert re.search(r"\d\.\d", table.stdout), table.stdout  # a score column
 
+    # The documentation site has its page too, written from the manifest and the adapter.
+    run("-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site"))
+    page = (tmp_path / "site" / "providers" / "acme.html").read_text(encoding="utf-8")
+    assert "X-Acme-Key" in page and "ACME_API_KEY" in page
+
 
 def test_contributing_shows_a_manifest_entry_the_manifest_accepts() -> None:
     """CONTRIBUTING.md's example entry parses as the runtime and the pipeline read it."""
