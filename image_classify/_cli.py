@@ -38,7 +38,7 @@ def _provider_help() -> str:
     for info in providers().values():
         env = " or ".join(info.auth.env)
         extra = "".join(f" + {name}" for name in info.auth.extra_env)
-        lines.append(f"  {info.key:15} {info.title} (key: {env}{extra})")
+        lines.append(f"  {info.key:15} {env}{extra}")
     return "\n".join(lines)
 
 
@@ -49,14 +49,15 @@ Providers and the environment variables holding their credentials:
 \b
 Examples:
   image-classify cat.jpg --provider huggingface
-  image-classify cat.jpg --provider roboflow --model vehicle-classification-eapcd/2 --top-k 3
+  image-classify cat.jpg -p roboflow -m vehicle-classification-eapcd/2 -k 3
   image-classify photos/ --provider cloudflare --format csv > labels.csv
-  image-classify photos/ -p cloudflare --output labels.jsonl  # rerun to resume
-  image-classify cat.jpg --provider all --mock      # every provider, against local mocks
-  image-classify mock cloudflare                    # serve a mock until Ctrl-C
-  image-classify classify mock                      # classify a file named like a command
+  image-classify photos/ -p cloudflare --output labels.jsonl  # rerun resumes
+  image-classify cat.jpg --provider all --mock   # all five, local mocks
+  image-classify mock cloudflare                 # serve a mock until Ctrl-C
+  image-classify classify mock                   # a file named like a command
 \b
-Colour only on a terminal, never with NO_COLOR set; tables fit the terminal's width.
+Colour only on a terminal, never with NO_COLOR set; tables fit the
+terminal's width.
 \b
 Exit status: 0 all classified, 1 some image or call failed, 2 bad usage,
 130 interrupted (Ctrl-C; with --output, the same command continues the run).

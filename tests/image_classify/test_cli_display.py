@@ -120,3 +120,12 @@ def test_version() -> None:
 def test_json_with_another_format_is_a_usage_error() -> None:
     done = cli(str(SAMPLE), "-p", "huggingface", "--json", "--format", "csv")
     assert done.returncode == 2 and done.stderr.startswith("error: ") and "--json" in done.stderr
+
+
+def test_help_fits_80_columns() -> None:
+    done = cli("--help", env={"COLUMNS": "80"})
+    assert done.returncode == 0
+    wide = [line for line in done.stdout.splitlines() if len(line) > 80]
+    assert not wide, wide
+    for info in providers().values():  # every provider's credential variable is named
+        assert info.auth.env[0] in done.stdout
