@@ -11,7 +11,6 @@ mkdocstrings are dev dependencies: without them this module fails to import, on 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -24,7 +23,7 @@ import pytest
 
 from image_classify._classify import close_shared
 from image_classify._providers import providers
-from tests.image_classify.loopback import loopback
+from tests.image_classify.loopback import loopback, run_snippet
 from tools import docs_provider_pages
 from tools.manifest import load_providers
 
@@ -129,16 +128,4 @@ def test_getting_started_examples_run(
     """Each example of docs/getting-started.md, against local servers for every provider
     (IMAGE_CLASSIFY_<KEY>_BASE_URL), with the sample as cat.jpg, a.jpg and b.jpg."""
     code = python_blocks(GETTING_STARTED.read_text("utf-8"))[index]
-    for name in ("cat.jpg", "a.jpg", "b.jpg"):
-        shutil.copy(SAMPLE, tmp_path / name)
-    monkeypatch.chdir(tmp_path)
-    with contextlib.ExitStack() as stack:
-        for key, info in providers().items():
-            server = stack.enter_context(loopback(key))
-            monkeypatch.setenv(info.base_url_env, server.base_url)
-            for variable in (*info.auth.env[:1], *info.auth.extra_env):
-                monkeypatch.setenv(variable, f"docs-{key}-credential")
-        try:
-            exec(compile(code, f"docs/getting-started.md example {index + 1}", "exec"), {})
-        finally:
-            close_shared()
+    run_snippet(code, f"docs/getting-started.md example {index + 1}", tmp_path, monkeypatch)

@@ -5,16 +5,21 @@ request's method, path, query and headers. Started and stopped by the test."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tools.bench.cases import answer_for
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "sample.jpg"
 
 
 @dataclass
@@ -98,3 +103,28 @@ def loopback(provider: str) -> Iterator[Loopback]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def run_snippet(code: str, where: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a documentation snippet as a reader would: in `folder` with the sample image as
+    cat.jpg, a.jpg and b.jpg, every provider answered by a loopback server reached through
+    its IMAGE_CLASSIFY_<KEY>_BASE_URL, placeholder credentials set. `where` names the
+    snippet in tracebacks ("README.md example 2")."""
+    import shutil
+
+    from image_classify._classify import close_shared
+    from image_classify._providers import providers
+
+    for name in ("cat.jpg", "a.jpg", "b.jpg"):
+        shutil.copy(SAMPLE, folder / name)
+    monkeypatch.chdir(folder)
+    with contextlib.ExitStack() as stack:
+        for key, info in providers().items():
+            server = stack.enter_context(loopback(key))
+            monkeypatch.setenv(info.base_url_env, server.base_url)
+            for variable in (*info.auth.env[:1], *info.auth.extra_env):
+                monkeypatch.setenv(variable, f"snippet-{key}-credential")
+        try:
+            exec(compile(code, where, "exec"), {})
+        finally:
+            close_shared()

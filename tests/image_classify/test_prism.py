@@ -18,7 +18,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from image_classify._prism import (
 from image_classify._prism_fleet import running
 from image_classify._spec_files import spec_path
 from image_classify.errors import ImageClassifyError
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
@@ -45,15 +45,6 @@ NODE = shutil.which("node")
 needs_prism = pytest.mark.skipif(
     not PRISM.exists() or NODE is None, reason="Prism not installed (npm ci)"
 )
-
-
-def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def group_members(pgid: int) -> list[int]:

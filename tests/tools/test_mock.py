@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.waiting import wait_until
 from tools import mock, mock_server
 from tools.errors import ToolError
 from tools.manifest import Provider, select
@@ -61,15 +62,6 @@ def free_port() -> int:
 
 def on_free_port(key: str) -> Provider:
     return dataclasses.replace(select([key])[0], mock_port=free_port())
-
-
-def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def kill_leftovers(marker: str) -> list[int]:
