@@ -342,8 +342,7 @@ def exchange(
 def _record(watch: Watch, operation: Operation[Any], answer: Any, sent: float) -> None:
     recorder = watch.recorder
     if recorder is not None and isinstance(answer, httpx.Response):
-        name = getattr(operation, "__name__", type(operation).__name__)
-        recorder.record(name, answer, time.perf_counter() - sent)
+        recorder.record(generated_name(operation), answer, time.perf_counter() - sent)
 
 
 def operation_flow(
@@ -392,7 +391,13 @@ def plan_flow(
         return PlanOutcome(done.value, tuple(responses), time.perf_counter() - started)
 
 
+def generated_name(operation: ModuleType | Operation[Any]) -> str:
+    """The generated operation's module, e.g. huggingface_client.api.image_classification.
+    classify_image (a stand-in's own name)."""
+    name: str = getattr(operation, "__name__", type(operation).__name__)
+    return name
+
+
 def operation_name(operation: ModuleType | Operation[Any]) -> str:
     """`classify_image` for huggingface_client.api.image_classification.classify_image."""
-    name: str = getattr(operation, "__name__", type(operation).__name__)
-    return name.rpartition(".")[2]
+    return generated_name(operation).rpartition(".")[2]
