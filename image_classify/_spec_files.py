@@ -14,12 +14,18 @@ from image_classify._providers import provider_info
 SPECS = Path(__file__).resolve().parent / "_specs"
 
 
+def file_names(key: str) -> tuple[str, str]:
+    """A provider's two file names in _specs/: its effective spec and its mock document
+    (`python -m tools regen` writes them by these names)."""
+    return f"{key}.json", f"{key}.mock.json"
+
+
 def spec_path(provider: str, *, mock: bool = False) -> Path:
     """The effective spec of `provider`, or with `mock` the document its mock serves."""
-    key = provider_info(provider).key
-    if mock and (SPECS / f"{key}.mock.json").is_file():
-        return SPECS / f"{key}.mock.json"
-    return SPECS / f"{key}.json"
+    effective, served = file_names(provider_info(provider).key)
+    if mock and (SPECS / served).is_file():
+        return SPECS / served
+    return SPECS / effective
 
 
 @functools.cache

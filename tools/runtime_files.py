@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from image_classify._spec_files import file_names
 from tools import effective as eff
 from tools.manifest import ROOT, select
 
@@ -30,10 +31,10 @@ def render_json(document: Any) -> str:
 
 def provider_spec_files(effective: eff.Effective) -> dict[str, str]:
     """File name in image_classify/_specs/ -> text, for one provider's effective spec."""
-    key = effective.provider.key
-    files = {f"{key}.json": render_json(effective.document)}
+    name, mock_name = file_names(effective.provider.key)
+    files = {name: render_json(effective.document)}
     if effective.provider.mock_overlays:
-        files[f"{key}.mock.json"] = render_json(eff.mock_document(effective))
+        files[mock_name] = render_json(eff.mock_document(effective))
     return files
 
 

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from image_classify._spec_files import file_names
 from tools import lock
 from tools.drift.api_diff import api_changes
 from tools.drift.compare import pinned_source, spec_and_overlay_drift
@@ -113,7 +114,7 @@ def update(key: str, source: Source) -> Updated:
     if new_bytes == old.data:
         return Updated(provider, old_sha, new_sha, None, changelog)
     versions = [ROOT / name for name, _ in VERSION_FILES if (ROOT / name).is_file()]
-    shipped = [SPECS / name for name in (f"{key}.json", f"{key}.mock.json")]
+    shipped = [SPECS / name for name in file_names(key)]
     targets = (provider.spec, lock.LOCK, *versions, changelog, *shipped)
     for target in targets:  # fail before generating
         writable(target, "update")
