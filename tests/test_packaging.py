@@ -10,20 +10,14 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+from tests.wheel.conftest import build_wheel
 from tools.manifest import load_providers
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _wheel(source: Path, out: Path) -> zipfile.ZipFile:
-    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
-    subprocess.run(
-        [*pip, "-w", str(out), str(source)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = out.glob("image_classify_sdk-*.whl")
-    return zipfile.ZipFile(wheel)
+    return zipfile.ZipFile(build_wheel(source, out))
 
 
 def test_wheel_contains_every_package_with_py_typed(tmp_path: Path) -> None:

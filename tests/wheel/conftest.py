@@ -76,19 +76,18 @@ def _pip(python: Path, *args: str) -> None:
     assert done.returncode == 0, f"pip {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
 
 
+def build_wheel(source: Path, out: Path) -> Path:
+    """`pip wheel` of the project at `source` into `out` (no dependencies); its path."""
+    wheel_args = ["wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(source)]
+    _pip(Path(sys.executable), *wheel_args)
+    (wheel,) = out.glob("image_classify_sdk-*.whl")
+    return wheel
+
+
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     base = tmp_path_factory.mktemp("wheel")
-    _pip(
-        Path(sys.executable),
-        "wheel",
-        "--no-deps",
-        "--no-build-isolation",
-        "-w",
-        str(base),
-        str(ROOT),
-    )
-    (wheel,) = base.glob("image_classify_sdk-*.whl")
+    wheel = build_wheel(ROOT, base)
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     _pip(venv / "bin" / "python", "install", str(wheel), PYTEST_PIN)
