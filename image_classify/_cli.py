@@ -21,7 +21,6 @@ from image_classify._cli_args import (
     parse_options,
     provider_keys,
 )
-from image_classify._cli_classify import MOCK_KEY as MOCK_KEY  # tools.main_job uses it
 from image_classify._cli_classify import Request, execute
 from image_classify._cli_records import FORMATS
 from image_classify._cli_run import UsageProblem, describe

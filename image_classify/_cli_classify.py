@@ -26,10 +26,8 @@ from image_classify._cli_output import (
 from image_classify._cli_records import Format
 from image_classify._cli_resume import OutputFile
 from image_classify._cli_run import Job, Tally, prepare, run
-from image_classify._prism_fleet import running
+from image_classify._prism_fleet import MOCK_KEY, running
 from image_classify._providers import providers
-
-MOCK_KEY = "mock-key"  # Prism only checks that a credential is present
 
 
 @dataclass(frozen=True)

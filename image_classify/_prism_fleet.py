@@ -22,6 +22,10 @@ from image_classify._prism import PrismError, PrismProcess, exit_text, find_pris
 from image_classify._providers import provider_info, providers
 from image_classify._spec_files import spec_path
 
+# The credential every client sends to a mock (the CLI's --mock, the main job, the pytest
+# plugin): Prism and the fake check only that one is there.
+MOCK_KEY = "mock-key"
+
 Say = Callable[[str], object]
 Server = TypeVar("Server", bound=PrismProcess)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from image_classify._cli import MOCK_KEY  # the CLI's --mock credential
+from image_classify._prism_fleet import MOCK_KEY  # the credential sent to the mocks
 from image_classify._providers import ProviderInfo
 from tools import effective as eff
 from tools.errors import ToolError

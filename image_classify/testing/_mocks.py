@@ -13,6 +13,7 @@ import httpx
 
 from image_classify._classifier import AsyncClassifier, Classifier
 from image_classify._prism import PrismProcess, find_prism, stop_all
+from image_classify._prism_fleet import MOCK_KEY
 from image_classify._providers import provider_info, providers
 from image_classify._spec_files import spec_path
 from image_classify._spec_match import index_for
@@ -22,7 +23,7 @@ from image_classify.testing._violations import RequestLog
 
 # Mocks check only that a credential is there (Prism does the same): a placeholder will do,
 # and no real key from the environment is ever sent to a mock.
-PLACEHOLDER_KEY = "image-classify-test-key"
+PLACEHOLDER_KEY = MOCK_KEY  # what the fixtures' classifiers send (presence is all that counts)
 
 
 class MockBase(RequestLog):
