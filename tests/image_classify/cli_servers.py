@@ -9,7 +9,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +18,7 @@ from typing import Any
 import httpx
 
 from image_classify._providers import provider_info, providers
+from tests.serving import serving
 from tools.bench.cases import answer_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,16 +66,9 @@ def slow_server(provider: str, delay: float, body: bytes | None = None) -> Itera
     `body` instead of the documented example, when given)."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.provider, server.delay, server.requests, server.body = provider, delay, 0, body
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
     base_path = httpx.URL(provider_info(provider).base_url).path.rstrip("/")
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}{base_path}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @contextlib.contextmanager

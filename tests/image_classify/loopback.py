@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.serving import serving
 from tools.bench.cases import answer_for
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "sample.jpg"
@@ -93,16 +94,8 @@ def loopback(provider: str) -> Iterator[Loopback]:
     port = server.server_address[1]
     server.state = Loopback(base_url=f"http://127.0.0.1:{port}{base_path}")
     server.provider = provider
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="loopback", daemon=True
-    )
-    thread.start()
-    try:
+    with serving(server):
         yield server.state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def run_snippet(code: str, where: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

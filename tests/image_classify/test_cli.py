@@ -134,8 +134,9 @@ def test_a_base_url_that_is_not_a_url_is_a_usage_error(base_url: str) -> None:
 
 
 def test_the_command_says_what_it_waits_for() -> None:
-    import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.serving import serving
 
     answers = [
         (429, {"Retry-After": "0.2"}, b'{"error": "slow down"}'),
@@ -157,15 +158,10 @@ def test_the_command_says_what_it_waits_for() -> None:
             self.wfile.write(body)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         url = f"http://127.0.0.1:{server.server_address[1]}"
         key = "hf_cli_wait_test_key"
         result = cli(str(SAMPLE), "-p", "huggingface", "--base-url", url, env={"HF_TOKEN": key})
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result.returncode == 0, result.stderr
     assert "note: retrying POST" in result.stderr
     assert "in 0.20 s (retry 1 of 2) after HTTP 429" in result.stderr

@@ -11,7 +11,6 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from image_classify import (
     OptionError,
     SpecDeviationWarning,
 )
+from tests.serving import serving
 from tools.bench.cases import sample_image
 
 KEY = "sk-validate-test-9c1e5b7f3a"
@@ -96,14 +96,8 @@ def planted(*answers: Answer, base_path: str = "/hf-inference") -> Iterator[Plan
     """A server on 127.0.0.1 answering each POST with `answers` in turn."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.state = Planted(f"http://127.0.0.1:{server.server_address[1]}{base_path}", list(answers))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(server):
         yield server.state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def make(server: Planted, **kwargs: Any) -> Classifier[Any]:

@@ -6,7 +6,6 @@ cassettes. The key is distinctive and echoed by the upstream; no cassette may ho
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.serving import serving
 from tests.wheel.conftest import Installed
 
 SECRET = "hf_wheelTestSECRET0123456789"
@@ -65,13 +65,8 @@ class _Upstream(BaseHTTPRequestHandler):
 @pytest.fixture
 def upstream() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _classify(installed: Installed, upstream: str, model: str, mode: str, record: Path) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import ClassVar
 import pytest
 
 from tests.project_copy import ProjectCopy
+from tests.serving import serving
 
 MIB = 1024 * 1024
 
@@ -92,14 +92,8 @@ def server() -> Iterator[tuple[str, dict[str, tuple[int, bytes, bool]]]]:
     routes: dict[str, tuple[int, bytes, bool]] = {}
     handler = type("Handler", (_Handler,), {"routes": routes})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(httpd):
         yield f"http://127.0.0.1:{httpd.server_address[1]}", routes
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 def free_port() -> int:

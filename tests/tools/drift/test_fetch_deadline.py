@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.project_copy import ProjectCopy
+from tests.serving import serving
 from tools.drift.fetch import download
 from tools.errors import ToolError
 
@@ -90,15 +91,11 @@ def server() -> Iterator[str]:
     stop = threading.Event()
     handler = type("Handler", (_Handler,), {"stop": stop})
     httpd = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        stop.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serving(httpd):
+        try:
+            yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        finally:
+            stop.set()
 
 
 def tree(root: Path) -> dict[str, str]:
